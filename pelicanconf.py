@@ -1,0 +1,126 @@
+"""Settings for building the campaign site locally.
+
+Everything a build needs is here; publishconf.py imports this module and
+overrides only what publishing changes (absolute URLs, the public address).
+Each subsite language overrides just its name in I18N_SUBSITES below.
+"""
+
+# --- Identity -----------------------------------------------------------------
+AUTHOR = "International Emergency Campaign"
+SITENAME = "Free Iran's Political Prisoners"
+SITESUBTITLE = "International Emergency Campaign to Free Iran's Political Prisoners"
+# Pages link relatively (RELATIVE_URLS); feeds need an absolute address, and
+# for a preview that is `invoke serve`'s. publishconf.py sets the public one.
+SITEURL = "http://localhost:8000"
+TIMEZONE = "UTC"
+
+# --- Content layout -----------------------------------------------------------
+# One file per piece per language: content/<section>/<slug>.<lang>.md.
+# The file name gives slug and lang, the folder gives the category.
+PATH = "content"
+ARTICLE_PATHS = ["updates", "events"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+USE_FOLDER_AS_CATEGORY = True
+FILENAME_METADATA = r"(?P<slug>[^.]+)\.(?P<lang>[^.]+)"
+ARTICLE_TRANSLATION_ID = "slug"
+PAGE_TRANSLATION_ID = "slug"
+DEFAULT_CATEGORY = "updates"
+# Section names as readers see them; the theme's catalogs translate them.
+SECTIONS = {"updates": "Updates", "events": "Events"}
+
+# --- URLs ---------------------------------------------------------------------
+# Every URL names a file (never a bare directory), so the same build works on
+# any static host, under a sub-path and opened from disk.
+RELATIVE_URLS = True
+ARTICLE_URL = ARTICLE_SAVE_AS = "{category}/{slug}.html"
+PAGE_URL = PAGE_SAVE_AS = "{slug}.html"
+CATEGORY_URL = CATEGORY_SAVE_AS = "{slug}/index.html"
+TAG_URL = TAG_SAVE_AS = "tags/{slug}.html"
+TAGS_URL = TAGS_SAVE_AS = "tags/index.html"
+ARCHIVES_URL = ARCHIVES_SAVE_AS = "archives.html"
+INDEX_SAVE_AS = "index.html"
+DIRECT_TEMPLATES = ["index", "tags", "archives", "404"]
+# Translations are written by their own language's subsite, never as copies.
+ARTICLE_LANG_URL = ARTICLE_LANG_SAVE_AS = ""
+PAGE_LANG_URL = PAGE_LANG_SAVE_AS = ""
+# Sections are the navigation; authors and draft pages get no public pages.
+CATEGORIES_SAVE_AS = ""
+AUTHOR_SAVE_AS = AUTHORS_SAVE_AS = ""
+DRAFT_SAVE_AS = DRAFT_LANG_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = DRAFT_PAGE_LANG_SAVE_AS = ""
+DEFAULT_PAGINATION = 10
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page-{number}.html", "{base_name}/page-{number}.html"),
+)
+# Farsi tags keep their script and their zero-width non-joiner in URLs.
+TAG_REGEX_SUBSTITUTIONS = [
+    (r"[^\w\s\u200c-]", ""),
+    (r"(?u)\A\s*", ""),
+    (r"(?u)\s*\Z", ""),
+    (r"[-\s\u200c]*\u200c[-\s\u200c]*", "\u200c"),
+    (r"[-\s]+", "-"),
+]
+
+# --- Languages ----------------------------------------------------------------
+# English is the main site at /, each subsite is built under /<lang>/.
+DEFAULT_LANG = "en"
+I18N_SUBSITES = {
+    "fa": {
+        "SITENAME": "آزادی زندانیان سیاسی ایران",
+        "SITESUBTITLE": "کارزار بین‌المللی اضطراری برای آزادی زندانیان سیاسی ایران",
+    },
+    "es": {
+        "SITENAME": "Libertad para los presos políticos de Irán",
+        "SITESUBTITLE": "Campaña Internacional de Emergencia por la Libertad de los Presos Políticos de Irán",
+    },
+}
+# A piece missing in a language is neither listed nor copied there as a draft.
+I18N_UNTRANSLATED_ARTICLES = "remove"
+I18N_UNTRANSLATED_PAGES = "remove"
+
+# --- Feeds --------------------------------------------------------------------
+# Per language: all items, and each section. FEED_ALL_* would mix languages.
+FEED_ALL_ATOM = FEED_ALL_RSS = None
+TRANSLATION_FEED_ATOM = TRANSLATION_FEED_RSS = None
+AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
+FEED_ATOM = "feeds/all.atom.xml"
+FEED_RSS = "feeds/all.rss.xml"
+CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+CATEGORY_FEED_RSS = "feeds/{slug}.rss.xml"
+FEED_MAX_ITEMS = 20
+RSS_FEED_SUMMARY_ONLY = False
+
+# --- Theme --------------------------------------------------------------------
+THEME = "theme"
+THEME_STATIC_DIR = "theme"
+JINJA_ENVIRONMENT = {
+    "extensions": ["jinja2.ext.i18n"],
+    "autoescape": True,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+}
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.smarty": {},
+    },
+    "output_format": "html5",
+}
+
+# --- Plugins ------------------------------------------------------------------
+# Order matters: the catalogs are compiled before i18n_subsites installs them.
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = [
+    "yaml_metadata",
+    "content_contract",
+    "ui_catalogs",
+    "i18n_subsites",
+    "multilingual",
+    "local_dates",
+]
+
+# --- Build --------------------------------------------------------------------
+DELETE_OUTPUT_DIRECTORY = True
+LOAD_CONTENT_CACHE = False

@@ -1,0 +1,3 @@
+from .content_contract import check_content, register
+
+__all__ = ["check_content", "register"]

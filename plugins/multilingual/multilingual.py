@@ -1,0 +1,129 @@
+"""What i18n_subsites leaves to the theme: links between languages.
+
+- `href`: every URL a template writes goes through one normalizing join, so
+  neither `/fa/../es/` nor `./x` ever reaches a page.
+- `alternates(content)`: each site language with the URL of this piece in
+  that language, or of that language's home when it is not translated; the
+  language switcher and the hreflang links both come from it.
+- Subsites publish their feeds under their own address (FEED_DOMAIN).
+- Section (category) names are shown in the reader's language.
+- Pelican's "several original items" warning is expected for partial
+  translations under i18n_subsites and is silenced; all others stay fatal.
+"""
+
+import functools
+import gettext
+import logging
+import posixpath
+from urllib.parse import urljoin, urlsplit
+
+from babel import Locale
+from jinja2 import pass_context
+from pelican import signals
+from pelican.log import LimitFilter
+
+HOME = "index.html"
+
+
+def join_url(base: str, path: str) -> str:
+    """Join a site URL and a path, resolving '..' and '.' segments."""
+    path = str(path)
+    if urlsplit(path).scheme or path.startswith(("#", "/")):
+        return path
+    base = base or ""
+    if urlsplit(base).scheme or base.startswith("/"):
+        return urljoin(base.rstrip("/") + "/", path)
+    joined = posixpath.normpath(posixpath.join(base or ".", path))
+    return joined + "/" if path.endswith("/") and joined != "." else joined
+
+
+def text_direction(lang: str) -> str:
+    return Locale.parse(lang).text_direction
+
+
+@functools.cache
+def native_name(lang: str) -> str:
+    locale = Locale.parse(lang)
+    name = locale.get_display_name(locale)
+    return name[:1].upper() + name[1:]
+
+
+def site_languages(settings) -> list[str]:
+    main = settings.get("I18N_MAIN_LANG") or settings["DEFAULT_LANG"]
+    return [main, *(lang for lang in settings.get("I18N_SUBSITES", {}) if lang != main)]
+
+
+@pass_context
+def href(context, path) -> str:
+    return join_url(context.get("SITEURL", ""), path)
+
+
+@pass_context
+def alternates(context, content=None) -> list[dict]:
+    """One entry per site language: lang, name, dir, url, translated, current."""
+    current = context["DEFAULT_LANG"]
+    versions = {}
+    if content is not None:
+        versions[content.lang] = content.url
+        for translation in getattr(content, "translations", []):
+            if translation.status == "published":
+                versions[translation.lang] = translation.url
+    entries = []
+    for lang in context["I18N_LANGUAGES"]:
+        if lang in versions:
+            url, translated = versions[lang], True
+        else:
+            root = context["relpath_to_site"](current, lang)
+            url, translated = posixpath.join(root, HOME), content is None
+        entries.append({
+            "lang": lang,
+            "name": native_name(lang),
+            "dir": text_direction(lang),
+            "url": join_url(context.get("SITEURL", ""), url),
+            "translated": translated,
+            "current": lang == current,
+        })
+    return entries
+
+
+@functools.cache
+def _catalog(localedir: str, lang: str):
+    return gettext.translation("messages", localedir, [lang], fallback=True)
+
+
+def localize_section(content):
+    """Show the folder-derived category under its name in the piece's language."""
+    category = getattr(content, "category", None)
+    sections = content.settings.get("SECTIONS", {})
+    if category is None or category.slug not in sections:
+        return
+    name = sections[category.slug]
+    localedir = content.settings.get("I18N_GETTEXT_LOCALEDIR")
+    if localedir and content.lang != content.settings.get("I18N_MAIN_LANG"):
+        name = _catalog(localedir, content.lang).gettext(name)
+    category.slug = category.slug  # keep the folder as URL whatever the name
+    category.name = name
+
+
+def configure(pelican_obj):
+    settings = pelican_obj.settings
+    if settings["DEFAULT_LANG"] not in settings.get("I18N_SUBSITES", {}):
+        settings["I18N_MAIN_LANG"] = settings["DEFAULT_LANG"]
+    settings["I18N_LANGUAGES"] = site_languages(settings)
+    # Subsites inherit the main FEED_DOMAIN; their feeds live under their own URL.
+    settings["FEED_DOMAIN"] = settings["SITEURL"]
+    for originals in range(2, len(settings["I18N_LANGUAGES"]) + 1):
+        template = "There are %s original (not translated) items %s: " + "\n%s" * originals
+        LimitFilter._ignore.add((logging.WARNING, template))
+
+
+def add_template_helpers(generator):
+    generator.env.filters["href"] = href
+    generator.env.globals["alternates"] = alternates
+    generator.env.filters["text_direction"] = text_direction
+
+
+def register():
+    signals.initialized.connect(configure)
+    signals.generator_init.connect(add_template_helpers)
+    signals.content_object_init.connect(localize_section)

@@ -1,0 +1,3 @@
+from .site_build import build
+
+__all__ = ["build"]

@@ -1,0 +1,76 @@
+"""Compile the theme's gettext catalogs as part of every build.
+
+The `.po` files under theme/translations are the only source; compiled `.mo`
+files go to a temporary folder so none is ever committed or goes stale.
+i18n_subsites then installs them from I18N_GETTEXT_LOCALEDIR.
+"""
+
+import atexit
+import os
+import shutil
+import tempfile
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+from pelican import signals
+
+DOMAIN = "messages"
+
+
+def catalog_path(theme: str, lang: str) -> str:
+    return os.path.join(theme, "translations", lang, "LC_MESSAGES", f"{DOMAIN}.po")
+
+
+def _read(path: str):
+    with open(path, "rb") as po:
+        return read_po(po, abort_invalid=True)
+
+
+def incomplete_entries(path: str) -> list[str]:
+    """Message ids of `path` that have no translation or are marked fuzzy."""
+    catalog = _read(path)
+    return [
+        message.id if isinstance(message.id, str) else message.id[0]
+        for message in catalog
+        if message.id and (message.fuzzy or not message.string or (
+            isinstance(message.string, tuple) and not all(message.string)))
+    ]
+
+
+def compile_catalogs(theme: str, langs, localedir: str) -> None:
+    """Write `<localedir>/<lang>/LC_MESSAGES/messages.mo` for each language.
+
+    Raises SystemExit with one line per problem: a missing or unreadable
+    catalog would otherwise leave that language's pages in English.
+    """
+    problems = []
+    for lang in langs:
+        source = catalog_path(theme, lang)
+        if not os.path.isfile(source):
+            problems.append(f"{source}: missing: the {lang!r} site has no UI-string catalog")
+            continue
+        try:
+            catalog = _read(source)
+        except (PoFileError, UnicodeDecodeError, ValueError) as error:
+            problems.append(f"{source}: not a valid gettext catalog: {error}")
+            continue
+        target = os.path.join(localedir, lang, "LC_MESSAGES")
+        os.makedirs(target, exist_ok=True)
+        with open(os.path.join(target, f"{DOMAIN}.mo"), "wb") as mo:
+            write_mo(mo, catalog)
+    if problems:
+        raise SystemExit("\n".join(problems))
+
+
+def compile_for_build(pelican_obj):
+    settings = pelican_obj.settings
+    if settings["DEFAULT_LANG"] in settings.get("I18N_SUBSITES", {}):
+        return  # a subsite: the main site compiled every language already
+    localedir = tempfile.mkdtemp(prefix="ui-catalogs-")
+    atexit.register(shutil.rmtree, localedir, ignore_errors=True)
+    compile_catalogs(settings["THEME"], settings.get("I18N_SUBSITES", {}), localedir)
+    settings["I18N_GETTEXT_LOCALEDIR"] = localedir
+
+
+def register():
+    signals.initialized.connect(compile_for_build)
