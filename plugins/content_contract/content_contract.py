@@ -23,16 +23,22 @@ def site_languages(settings) -> list[str]:
     return [settings["DEFAULT_LANG"], *settings.get("I18N_SUBSITES", {})]
 
 
+# A Solar Hijri date such as 1402-10-04 parses as a Gregorian one; no piece of
+# this campaign is dated outside these years.
+YEARS = range(1900, 2101)
+
+
 def _is_date(value) -> bool:
-    if isinstance(value, datetime.date):
-        return True
-    for fmt in DATE_FORMATS:
-        try:
-            datetime.datetime.strptime(str(value), fmt)
-            return True
-        except ValueError:
-            pass
-    return False
+    if not isinstance(value, datetime.date):
+        for fmt in DATE_FORMATS:
+            try:
+                value = datetime.datetime.strptime(str(value), fmt)
+                break
+            except ValueError:
+                pass
+        else:
+            return False
+    return value.year in YEARS
 
 
 def check_file(path: str, shown: str, languages, required) -> list[str]:
@@ -80,15 +86,13 @@ def check_content(settings) -> list[str]:
     languages = site_languages(settings)
     sections = [(folder, ("title", "date")) for folder in settings["ARTICLE_PATHS"]]
     sections += [(folder, ("title",)) for folder in settings["PAGE_PATHS"]]
-    problems = []
+    files = []
     for folder, required in sections:
-        for directory, _, files in sorted(os.walk(os.path.join(root, folder))):
-            for file_name in sorted(files):
-                if file_name.startswith("."):
-                    continue
-                path = os.path.join(directory, file_name)
-                shown = os.path.relpath(path)
-                problems += check_file(path, shown, languages, required)
+        for directory, _, names in os.walk(os.path.join(root, folder)):
+            files += [(os.path.join(directory, name), required) for name in names if not name.startswith(".")]
+    problems = []
+    for path, required in sorted(files):
+        problems += check_file(path, os.path.relpath(path, os.path.dirname(root)), languages, required)
     return problems
 
 

@@ -1,0 +1,68 @@
+"""Shared fixtures: real Pelican builds of the real content, built once per session."""
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "plugins"))
+
+LANGS = ("en", "fa", "es")
+PUBLISH_URL = "https://mirror.example/iec"
+
+
+@dataclass
+class Build:
+    status: int
+    output: Path
+    log: str
+
+    def lang_root(self, lang: str) -> Path:
+        return self.output if lang == "en" else self.output / lang
+
+    def pages(self):
+        return sorted(self.output.rglob("*.html"))
+
+
+def run_build(output: Path, *, settings: str = "pelicanconf.py", content: Path = ROOT / "content",
+              extra_args=(), env=None) -> Build:
+    """Build like `invoke build` does, in a subprocess, capturing the log."""
+    code = (
+        "import sys; sys.path.insert(0, 'plugins'); from site_build import build; "
+        f"sys.exit(build({settings!r}, {str(output)!r}, {str(content)!r}, extra_args={list(extra_args)!r}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, **(env or {})},
+    )
+    return Build(result.returncode, output, result.stdout + result.stderr)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Build:
+    """The starter content built with the preview settings."""
+    build = run_build(tmp_path_factory.mktemp("site") / "output")
+    assert build.status == 0, build.log
+    return build
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory) -> Build:
+    """The starter content built for publishing under a sub-path."""
+    build = run_build(tmp_path_factory.mktemp("published") / "output", settings="publishconf.py",
+                      env={"SITEURL": PUBLISH_URL})
+    assert build.status == 0, build.log
+    return build
+
+
+@pytest.fixture
+def content_copy(tmp_path) -> Path:
+    """A writable copy of the real content, for builds that break it on purpose."""
+    copy = tmp_path / "content"
+    shutil.copytree(ROOT / "content", copy)
+    return copy

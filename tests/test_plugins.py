@@ -1,0 +1,67 @@
+"""The plugins' plain functions, without a build."""
+
+import datetime
+
+import pytest
+from content_contract import check_content
+from local_dates import format_date
+from multilingual import join_url, text_direction
+
+
+@pytest.mark.parametrize("base, path, expected", [
+    ("..", "../es/updates/x.html", "../../es/updates/x.html"),
+    (".", "fa/index.html", "fa/index.html"),
+    ("", "feeds/all.atom.xml", "feeds/all.atom.xml"),
+    ("..", "theme/css/site.css", "../theme/css/site.css"),
+    ("https://mirror.example/iec/fa", "../es/updates/x.html", "https://mirror.example/iec/es/updates/x.html"),
+    ("https://mirror.example/iec/fa", "../theme/css/site.css", "https://mirror.example/iec/theme/css/site.css"),
+    ("https://mirror.example/iec", "./index.html", "https://mirror.example/iec/index.html"),
+    ("..", "https://other.example/x", "https://other.example/x"),
+    ("..", "#main", "#main"),
+])
+def test_join_url_resolves_dot_segments(base, path, expected):
+    assert join_url(base, path) == expected
+
+
+def test_text_direction_follows_the_language():
+    assert [text_direction(lang) for lang in ("en", "fa", "es")] == ["ltr", "rtl", "ltr"]
+
+
+@pytest.mark.parametrize("day, lang, expected", [
+    (datetime.date(2024, 3, 20), "fa", "۱ فروردین ۱۴۰۳"),     # Nowruz 1403
+    (datetime.datetime(2023, 3, 20, 23, 30), "fa", "۲۹ اسفند ۱۴۰۱"),
+    (datetime.date(2023, 12, 31), "es", "31 de diciembre de 2023"),
+    (datetime.date(2023, 12, 31), "en", "December 31, 2023"),
+])
+def test_format_date(day, lang, expected):
+    assert format_date(day, lang) == expected
+
+
+def write(root, relative, text):
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+
+
+SETTINGS = {"DEFAULT_LANG": "en", "I18N_SUBSITES": {"fa": {}, "es": {}},
+            "ARTICLE_PATHS": ["updates", "events"], "PAGE_PATHS": ["pages"]}
+
+
+def test_check_content_reports_each_mistake_on_one_line(tmp_path):
+    root = tmp_path / "content"
+    write(root, "updates/good.fa.md", '---\ntitle: "خوب"\ndate: 2023-10-09\n---\n\nمتن\n')
+    write(root, "updates/evin-visit.fa.md", '---\ntitle: "x"\ndate: "1402-10-04"\n---\n\nx\n')
+    write(root, "updates/german.de.md", '---\ntitle: "x"\ndate: 2023-10-09\n---\n\nx\n')
+    write(root, "updates/Bad Name.md", "x")
+    write(root, "events/no-title.en.md", "---\ndate: 2023-10-09\n---\n\nx\n")
+    write(root, "pages/broken.es.md", '---\ntitle: "a: b: c\n---\n\nx\n')
+    write(root, "pages/latin1.es.md", "---\ntitle: Sí\n---\n".encode("latin-1"))
+    problems = check_content({**SETTINGS, "PATH": str(root)})
+    assert problems == [
+        'content/events/no-title.en.md: title: missing (required)',
+        "content/pages/broken.es.md: front-matter: not valid YAML (line 2); quote values that contain ':' or '#'",
+        "content/pages/latin1.es.md: file: not UTF-8 text; save it as UTF-8",
+        "content/updates/Bad Name.md: file name: expected <slug>.<lang>.md with a lower-case ASCII slug such as evin-visit.fa.md",
+        'content/updates/evin-visit.fa.md: date: "1402-10-04" is not a date (expected YYYY-MM-DD or YYYY-MM-DD HH:MM)',
+        "content/updates/german.de.md: lang: 'de' is not a language of this site (use one of en, fa, es)",
+    ]
