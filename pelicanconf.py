@@ -54,7 +54,10 @@ PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/page-{number}.html", "{base_name}/page-{number}.html"),
 )
-# Farsi tags keep their script and their zero-width non-joiner in URLs.
+# Tags are written in each file's language; their URLs keep the script
+# (Persian stays Persian, with its zero-width non-joiner) instead of being
+# transliterated into unreadable ASCII. Piece slugs come from file names.
+SLUGIFY_USE_UNICODE = True
 TAG_REGEX_SUBSTITUTIONS = [
     (r"[^\w\s\u200c-]", ""),
     (r"(?u)\A\s*", ""),

@@ -119,3 +119,12 @@ def test_farsi_pages_use_the_self_hosted_font_without_blocking_text(site):
         assert font.read_bytes()[:4] == b"wOF2"
     physical = re.findall(r"[\w-]*\b(?:left|right)\b[\w-]*\s*:|:\s*(?:left|right)\b", css)
     assert physical == [], "use logical properties (inline-start/end), not left/right"
+
+
+def test_farsi_tag_urls_keep_persian_script_and_zero_width_non_joiner(site):
+    tags = {p.stem for p in (site.output / "fa" / "tags").glob("*.html")} - {"index"}
+    assert tags and all(re.search("[\u0600-\u06ff]", tag) for tag in tags)
+    joined = [tag for tag in tags if "\u200c" in tag]
+    assert joined, "a tag such as نامه‌ها must keep its zero-width non-joiner"
+    for tag in joined:
+        assert not re.search("[-\\s]\u200c|\u200c[-\\s]", tag)
