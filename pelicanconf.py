@@ -26,6 +26,8 @@ FILENAME_METADATA = r"(?P<slug>[^.]+)\.(?P<lang>[^.]+)"
 ARTICLE_TRANSLATION_ID = "slug"
 PAGE_TRANSLATION_ID = "slug"
 DEFAULT_CATEGORY = "updates"
+# Prisoner profiles: content/prisoners/<slug>.<lang>.md (plugins/prisoners).
+PRISONERS_PATH = "prisoners"
 # Section names as readers see them; the theme's catalogs translate them.
 SECTIONS = {"updates": "Updates", "events": "Events"}
 
@@ -40,6 +42,9 @@ TAG_URL = TAG_SAVE_AS = "tags/{slug}.html"
 TAGS_URL = TAGS_SAVE_AS = "tags/index.html"
 ARCHIVES_URL = ARCHIVES_SAVE_AS = "archives.html"
 INDEX_SAVE_AS = "index.html"
+PRISONER_URL = PRISONER_SAVE_AS = "prisoners/{slug}.html"
+PRISONER_LANG_URL = PRISONER_LANG_SAVE_AS = PRISONER_URL
+PRISONERS_INDEX_SAVE_AS = "prisoners/index.html"
 DIRECT_TEMPLATES = ["index", "tags", "archives", "404"]
 # Translations are written by their own language's subsite, never as copies.
 ARTICLE_LANG_URL = ARTICLE_LANG_SAVE_AS = ""
@@ -92,7 +97,19 @@ FEED_ATOM = "feeds/all.atom.xml"
 FEED_RSS = "feeds/all.rss.xml"
 CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
 CATEGORY_FEED_RSS = "feeds/{slug}.rss.xml"
+PRISONER_FEED_ATOM = "feeds/prisoners/{slug}.atom.xml"
+PRISONER_FEED_RSS = "feeds/prisoners/{slug}.rss.xml"
 FEED_MAX_ITEMS = 20
+
+# --- Events and calendars -----------------------------------------------------
+# Event times without their own `timezone` are read in TIMEZONE.
+CALENDAR_SAVE_AS = "events/calendar.ics"
+EVENT_CALENDAR_SAVE_AS = "events/{slug}.ics"
+# Calendar UIDs must not change when the site moves host or mirror.
+CALENDAR_UID_DOMAIN = "free-iran-political-prisoners.campaign"
+# The day "upcoming" and "time in prison" are counted from: None means the
+# day of the build; set "YYYY-MM-DD" to rebuild the site as of another day.
+BUILD_DATE = None
 RSS_FEED_SUMMARY_ONLY = False
 
 # --- Theme --------------------------------------------------------------------
@@ -113,15 +130,19 @@ MARKDOWN = {
 }
 
 # --- Plugins ------------------------------------------------------------------
-# Order matters: the catalogs are compiled before i18n_subsites installs them.
+# Order matters: Pelican imports plugins by name in this order, and the
+# plugins below local_dates import it; the catalogs must be compiled before
+# i18n_subsites installs them.
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "yaml_metadata",
+    "local_dates",
     "content_contract",
     "ui_catalogs",
     "i18n_subsites",
     "multilingual",
-    "local_dates",
+    "events",
+    "prisoners",
 ]
 
 # --- Build --------------------------------------------------------------------

@@ -9,9 +9,10 @@ from invoke import task
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins"))
 
 from site_build import build as build_site  # noqa: E402
+from ui_catalogs import update_catalogs  # noqa: E402
 
 OUTPUT = "output"
-TRANSLATIONS = "theme/translations"
+SUBSITE_LANGS = ("fa", "es")
 
 
 @task
@@ -50,10 +51,7 @@ def clean(c):
 @task
 def catalogs(c):
     """Extract UI strings from the templates and merge them into every catalog."""
-    c.run(f"pybabel extract -F babel.cfg --no-location --sort-output "
-          f"--project=iec-site -o {TRANSLATIONS}/messages.pot .")
-    c.run(f"pybabel update --no-location --ignore-obsolete -i {TRANSLATIONS}/messages.pot "
-          f"-d {TRANSLATIONS}")
+    update_catalogs("theme", SUBSITE_LANGS)
 
 
 @task

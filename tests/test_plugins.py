@@ -45,23 +45,40 @@ def write(root, relative, text):
 
 SETTINGS = {"DEFAULT_LANG": "en", "I18N_SUBSITES": {"fa": {}, "es": {}},
             "ARTICLE_PATHS": ["updates", "events"], "PAGE_PATHS": ["pages"]}
+EVENT = '---\ntitle: "Vigil"\ndate: 2023-10-09\nstart: "2023-10-15 18:00"\ntimezone: "America/Los_Angeles"\n'
 
 
 def test_check_content_reports_each_mistake_on_one_line(tmp_path):
     root = tmp_path / "content"
-    write(root, "updates/good.fa.md", '---\ntitle: "خوب"\ndate: 2023-10-09\n---\n\nمتن\n')
+    write(root, "prisoners/narges-mohammadi.en.md", '---\nname: "Narges Mohammadi"\nstatus: imprisoned\n---\n')
+    write(root, "updates/good.fa.md", '---\ntitle: "خوب"\ndate: 2023-10-09\nprisoners: [narges-mohammadi]\n---\n\nمتن\n')
     write(root, "updates/evin-visit.fa.md", '---\ntitle: "x"\ndate: "1402-10-04"\n---\n\nx\n')
     write(root, "updates/german.de.md", '---\ntitle: "x"\ndate: 2023-10-09\n---\n\nx\n')
     write(root, "updates/Bad Name.md", "x")
-    write(root, "events/no-title.en.md", "---\ndate: 2023-10-09\n---\n\nx\n")
+    write(root, "updates/typo.en.md", '---\ntitle: "x"\ndate: 2023-10-09\nsumary: "x"\ntags: "Evin"\n---\n\nx\n')
+    write(root, "updates/empty.en.md", '---\ntitle: "x"\ndate: 2023-10-09\n---\n\n  \n')
+    write(root, "updates/names.en.md", '---\ntitle: "x"\ndate: 2023-10-09\nprisoners: [narges, narges-mohammadi]\n---\n\nx\n')
+    write(root, "events/good.en.md", EVENT + "---\n\nx\n")
+    write(root, "events/bad-zone.en.md", EVENT.replace("America/Los_Angeles", "Pacific") + "---\n\nx\n")
+    write(root, "events/good/good.en.md", EVENT + "---\n\nx\n")
+    write(root, "events/no-title.en.md", '---\ndate: 2023-10-09\nstart: 2023-10-15\n---\n\nx\n')
     write(root, "pages/broken.es.md", '---\ntitle: "a: b: c\n---\n\nx\n')
     write(root, "pages/latin1.es.md", "---\ntitle: Sí\n---\n".encode("latin-1"))
+    write(root, "prisoners/someone.en.md", '---\nname: "Someone"\nstatus: jailed\nborn: "1970s"\n---\n')
     problems = check_content({**SETTINGS, "PATH": str(root)})
     assert problems == [
-        'content/events/no-title.en.md: title: missing (required)',
+        "content/events/bad-zone.en.md: timezone: 'Pacific' is not a time zone name such as America/Los_Angeles or Asia/Tehran",
+        "content/events/good/good.en.md: slug: 'good' in 'en' is also content/events/good.en.md",
+        "content/events/no-title.en.md: title: missing (required)",
         "content/pages/broken.es.md: front-matter: not valid YAML (line 2); quote values that contain ':' or '#'",
         "content/pages/latin1.es.md: file: not UTF-8 text; save it as UTF-8",
+        "content/prisoners/someone.en.md: status: 'jailed' is not one of imprisoned, on-furlough, released, executed, disappeared, unknown",
+        "content/prisoners/someone.en.md: born: '1970s' is not a year such as 1972",
         "content/updates/Bad Name.md: file name: expected <slug>.<lang>.md with a lower-case ASCII slug such as evin-visit.fa.md",
+        "content/updates/empty.en.md: body: empty; write the text below the closing '---'",
         'content/updates/evin-visit.fa.md: date: "1402-10-04" is not a date (expected YYYY-MM-DD or YYYY-MM-DD HH:MM)',
         "content/updates/german.de.md: lang: 'de' is not a language of this site (use one of en, fa, es)",
+        "content/updates/names.en.md: prisoners: narges: no prisoner profile with this slug (expected a file content/prisoners/narges.<lang>.md)",
+        "content/updates/typo.en.md: sumary: unknown field; did you mean 'summary'?",
+        "content/updates/typo.en.md: tags: expected a list such as [\"first\", \"second\"], got 'Evin'",
     ]

@@ -7,25 +7,51 @@ field, all of them in one run, and the build stops before writing anything.
 """
 
 import datetime
+import difflib
 import os
 import re
+import zoneinfo
+from urllib.parse import urlsplit
 
 import yaml
 from pelican import signals
+
+from local_dates import parse_local_time
 
 FILE_NAME = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[^.]+)\.md$")
 FRONT_MATTER = re.compile(r"\A---\n(?P<yaml>.*?)\n(?:---|\.\.\.)\n(?P<body>.*)\Z", re.DOTALL)
 DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M")
 DATE_HINT = "expected YYYY-MM-DD or YYYY-MM-DD HH:MM"
+# A Solar Hijri date such as 1402-10-04 parses as a Gregorian one; no piece of
+# this campaign is dated outside these years.
+YEARS = range(1900, 2101)
+PRISONER_STATUSES = ("imprisoned", "on-furlough", "released", "executed", "disappeared", "unknown")
+
+# Field kinds; each maps a value to an error text, or None when it is fine.
+TEXT, DATE, LIST, YEAR, URL, LOCATION, ZONE, EVENT_TIME = (
+    "text", "date", "list", "year", "url", "location", "zone", "event time")
+PRISONER_SLUGS, EVENT_SLUG = "prisoner slugs", "event slug"
+
+PIECE = {
+    "title": TEXT, "date": DATE, "summary": TEXT, "tags": LIST, "image": TEXT,
+    "image_credit": TEXT, "image_alt": TEXT, "status": ("published", "draft"), "modified": DATE,
+}
+SECTIONS = {
+    "updates": ({**PIECE, "prisoners": PRISONER_SLUGS}, ("title", "date")),
+    "events": ({**PIECE, "prisoners": PRISONER_SLUGS, "start": EVENT_TIME, "end": EVENT_TIME,
+                "timezone": ZONE, "location": LOCATION, "online": URL, "event": EVENT_SLUG},
+               ("title", "date", "start")),
+    "pages": ({**PIECE, "status": ("published", "draft", "hidden")}, ("title",)),
+    "prisoners": ({"name": TEXT, "name_native": TEXT, "status": PRISONER_STATUSES, "prison": TEXT,
+                   "arrested": DATE, "sentence": TEXT, "charges": LIST, "photo": TEXT,
+                   "photo_credit": TEXT, "photo_alt": TEXT, "born": YEAR, "occupation": TEXT,
+                   "summary": TEXT, "modified": DATE},
+                  ("name", "status")),
+}
 
 
 def site_languages(settings) -> list[str]:
     return [settings["DEFAULT_LANG"], *settings.get("I18N_SUBSITES", {})]
-
-
-# A Solar Hijri date such as 1402-10-04 parses as a Gregorian one; no piece of
-# this campaign is dated outside these years.
-YEARS = range(1900, 2101)
 
 
 def _is_date(value) -> bool:
@@ -41,8 +67,52 @@ def _is_date(value) -> bool:
     return value.year in YEARS
 
 
-def check_file(path: str, shown: str, languages, required) -> list[str]:
+def _field_problem(kind, value, meta, slugs) -> str | None:
+    """Why `value` is not a valid `kind`, or None."""
+    if isinstance(kind, tuple):
+        return None if value in kind else f"{value!r} is not one of {', '.join(kind)}"
+    if kind == TEXT:
+        return None if isinstance(value, (str, int, float)) else "expected text"
+    if kind == DATE:
+        return None if _is_date(value) else f'"{value}" is not a date ({DATE_HINT})'
+    if kind == YEAR:
+        return None if isinstance(value, int) and value in YEARS else f"{value!r} is not a year such as 1972"
+    if kind in (LIST, PRISONER_SLUGS):
+        if not isinstance(value, list) or not all(isinstance(item, (str, int)) for item in value):
+            return f'expected a list such as ["first", "second"], got {value!r}'
+        if kind == PRISONER_SLUGS:
+            unknown = [str(item) for item in value if str(item) not in slugs["prisoners"]]
+            if unknown:
+                return (f"{', '.join(unknown)}: no prisoner profile with this slug "
+                        f"(expected a file content/prisoners/{unknown[0]}.<lang>.md)")
+        return None
+    if kind == URL:
+        parts = urlsplit(str(value))
+        return None if parts.scheme in ("http", "https") and parts.netloc else f"{value!r} is not a web address (https://…)"
+    if kind == ZONE:
+        try:
+            zoneinfo.ZoneInfo(str(value))
+            return None
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+            return f"{value!r} is not a time zone name such as America/Los_Angeles or Asia/Tehran"
+    if kind == EVENT_TIME:
+        try:
+            parse_local_time(value, "UTC")
+            return None if _is_date(str(value)[:10]) else f'"{value}" is not a date ({DATE_HINT})'
+        except ValueError:
+            return f'"{value}" is not a date or time ({DATE_HINT})'
+    if kind == LOCATION:
+        if isinstance(value, dict) and value.get("name") and set(value) <= {"name", "address"}:
+            return None
+        return "expected 'name:' and optionally 'address:' lines indented under 'location:'"
+    if kind == EVENT_SLUG:
+        return None if str(value) in slugs["events"] else f"{value!r}: no event with this slug in content/events/"
+    raise ValueError(kind)
+
+
+def check_file(path: str, shown: str, section: str, languages, slugs) -> list[str]:
     """Problems of one content file, each as '<file>: <field>: <what is wrong>'."""
+    fields, required = SECTIONS[section]
     problems = []
     name = FILE_NAME.match(os.path.basename(path))
     if not name:
@@ -62,7 +132,8 @@ def check_file(path: str, shown: str, languages, required) -> list[str]:
         return [*problems, f"{shown}: file: not UTF-8 text; save it as UTF-8"]
     match = FRONT_MATTER.match(text)
     if not match:
-        return [*problems, f"{shown}: front-matter: missing; start the file with a '---' line, the fields, then another '---' line"]
+        return [*problems, f"{shown}: front-matter: missing; start the file with a '---' line, "
+                           "the fields, then another '---' line"]
     try:
         meta = yaml.safe_load(match["yaml"])
     except yaml.YAMLError as error:
@@ -74,25 +145,51 @@ def check_file(path: str, shown: str, languages, required) -> list[str]:
     for field in required:
         if meta.get(field) in (None, ""):
             problems.append(f"{shown}: {field}: missing (required)")
-    for field in ("date", "modified"):
-        if meta.get(field) not in (None, "") and not _is_date(meta[field]):
-            problems.append(f'{shown}: {field}: "{meta[field]}" is not a date ({DATE_HINT})')
+    for field, value in meta.items():
+        if field not in fields:
+            guess = difflib.get_close_matches(str(field), list(fields), n=1)
+            hint = f"did you mean {guess[0]!r}?" if guess else f"known fields: {', '.join(fields)}"
+            problems.append(f"{shown}: {field}: unknown field; {hint}")
+        elif value not in (None, ""):
+            problem = _field_problem(fields[field], value, meta, slugs)
+            if problem:
+                problems.append(f"{shown}: {field}: {problem}")
+    if not match["body"].strip() and section != "prisoners":
+        problems.append(f"{shown}: body: empty; write the text below the closing '---'")
     return problems
 
 
-def check_content(settings) -> list[str]:
-    """Every problem in the site's articles and pages, in file order."""
+def content_files(settings) -> list[tuple[str, str]]:
+    """(path, section) of every Markdown source, sorted by path."""
     root = settings["PATH"]
-    languages = site_languages(settings)
-    sections = [(folder, ("title", "date")) for folder in settings["ARTICLE_PATHS"]]
-    sections += [(folder, ("title",)) for folder in settings["PAGE_PATHS"]]
+    folders = [(folder, folder) for folder in (*settings["ARTICLE_PATHS"], *settings["PAGE_PATHS"])]
+    folders.append((settings.get("PRISONERS_PATH", "prisoners"), "prisoners"))
     files = []
-    for folder, required in sections:
+    for folder, section in folders:
         for directory, _, names in os.walk(os.path.join(root, folder)):
-            files += [(os.path.join(directory, name), required) for name in names if not name.startswith(".")]
+            files += [(os.path.join(directory, name), section) for name in names if not name.startswith(".")]
+    return sorted(files)
+
+
+def check_content(settings) -> list[str]:
+    """Every problem in the site's sources, in file order."""
+    root = settings["PATH"]
+    files = content_files(settings)
+    slugs = {section: set() for section in SECTIONS}
+    for path, section in files:
+        if match := FILE_NAME.match(os.path.basename(path)):
+            slugs[section].add(match["slug"])
     problems = []
-    for path, required in sorted(files):
-        problems += check_file(path, os.path.relpath(path, os.path.dirname(root)), languages, required)
+    seen = {}
+    for path, section in files:
+        shown = os.path.relpath(path, os.path.dirname(root))
+        problems += check_file(path, shown, section, site_languages(settings), slugs)
+        if match := FILE_NAME.match(os.path.basename(path)):
+            # Updates and events are both articles: one slug names one piece.
+            key = ("articles" if section in settings["ARTICLE_PATHS"] else section, match["slug"], match["lang"])
+            if key in seen:
+                problems.append(f"{shown}: slug: {match['slug']!r} in {match['lang']!r} is also {seen[key]}")
+            seen.setdefault(key, shown)
     return problems
 
 

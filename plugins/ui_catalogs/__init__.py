@@ -1,3 +1,11 @@
-from .ui_catalogs import catalog_path, compile_catalogs, incomplete_entries, register
+from .ui_catalogs import (
+    catalog_path,
+    compile_catalogs,
+    incomplete_entries,
+    register,
+    template_catalog,
+    update_catalogs,
+)
 
-__all__ = ["catalog_path", "compile_catalogs", "incomplete_entries", "register"]
+__all__ = ["catalog_path", "compile_catalogs", "incomplete_entries", "register",
+           "template_catalog", "update_catalogs"]

@@ -10,11 +10,16 @@ import os
 import shutil
 import tempfile
 
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
+from babel.messages.pofile import PoFileError, read_po, write_po
 from pelican import signals
 
 DOMAIN = "messages"
+EXTRACT_METHODS = [("**.html", "jinja2")]
+EXTRACT_OPTIONS = {"**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "True",
+                               "lstrip_blocks": "True"}}
 
 
 def catalog_path(theme: str, lang: str) -> str:
@@ -24,6 +29,36 @@ def catalog_path(theme: str, lang: str) -> str:
 def _read(path: str):
     with open(path, "rb") as po:
         return read_po(po, abort_invalid=True)
+
+
+def template_catalog(theme: str) -> Catalog:
+    """Every translatable string in the theme's templates."""
+    catalog = Catalog(project="iec-site", charset="utf-8")
+    templates = os.path.join(theme, "templates")
+    for _, _, message, comments, context in extract_from_dir(templates, EXTRACT_METHODS, EXTRACT_OPTIONS):
+        catalog.add(message, None, auto_comments=comments, context=context)
+    return catalog
+
+
+def update_catalogs(theme: str, langs) -> None:
+    """Merge the templates' strings into each language's catalog (like `pybabel update`).
+
+    New strings arrive untranslated, changed ones fuzzy; strings no longer
+    used are dropped. Translators then fill in the empty entries.
+    """
+    template = template_catalog(theme)
+    with open(os.path.join(theme, "translations", f"{DOMAIN}.pot"), "wb") as pot:
+        write_po(pot, template, omit_header=True, no_location=True, sort_output=True)
+    for lang in langs:
+        path = catalog_path(theme, lang)
+        if os.path.isfile(path):
+            catalog = _read(path)
+        else:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            catalog = Catalog(locale=lang, project="iec-site", charset="utf-8")
+        catalog.update(template)
+        with open(path, "wb") as po:
+            write_po(po, catalog, no_location=True, sort_output=True, ignore_obsolete=True)
 
 
 def incomplete_entries(path: str) -> list[str]:

@@ -1,0 +1,3 @@
+from .events import annotate_events, event_calendar, register
+
+__all__ = ["annotate_events", "event_calendar", "register"]

@@ -1,0 +1,117 @@
+"""Events: start/end times, upcoming versus past, and iCalendar files.
+
+Pieces in the events section carry `start` (a date, or 'YYYY-MM-DD HH:MM'
+in `timezone`, default the site's TIMEZONE), optionally `end`, `location`
+and `online`. A report on a past event may name it with `event: <slug>`;
+such reports stay out of the calendars so no event appears twice. Each
+language gets events/calendar.ics with all its events and one
+events/<slug>.ics per event, written with the icalendar package.
+"""
+
+import datetime
+import os
+import re
+
+import icalendar
+from markupsafe import Markup
+from pelican import signals
+
+from local_dates import build_date, parse_local_time
+
+SECTION = "events"
+
+
+def _utc(value) -> datetime.datetime:
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.timezone.utc)
+    return datetime.datetime.combine(value, datetime.time(), datetime.timezone.utc)
+
+
+def annotate_events(articles, settings) -> None:
+    """Give each event its start/end, `upcoming` flag and the event it reports on."""
+    today = build_date(settings)
+    events = [a for a in articles if a.category.slug == SECTION and "start" in a.metadata]
+    by_slug = {a.slug: a for a in events}
+    for event in events:
+        zone = str(event.metadata.get("timezone") or settings["TIMEZONE"])
+        event.event_start = parse_local_time(event.metadata["start"], zone)
+        end = event.metadata.get("end")
+        event.event_end = parse_local_time(end, zone) if end else None
+        event.event_sort_key = _utc(event.event_start)
+        start_day = event.event_start if not isinstance(event.event_start, datetime.datetime) \
+            else event.event_start.date()
+        event.upcoming = start_day >= today
+        event.location = event.metadata.get("location") or {}
+        event.reported_event = by_slug.get(str(event.metadata.get("event", "")))
+
+
+def _plain(html) -> str:
+    return re.sub(r"\s+", " ", Markup(html or "").striptags()).strip()
+
+
+def _absolute(settings, url) -> str:
+    return f"{settings['SITEURL'].rstrip('/')}/{url}"
+
+
+def calendar_event(event, settings) -> icalendar.Event:
+    entry = icalendar.Event()
+    entry.add("uid", f"{event.slug}.{event.lang}@{settings['CALENDAR_UID_DOMAIN']}")
+    # DTSTAMP from the piece, not the clock, so unchanged events keep identical bytes.
+    entry.add("dtstamp", _utc(getattr(event, "modified", None) or event.date))
+    entry.add("dtstart", event.event_start)
+    if event.event_end:
+        entry.add("dtend", event.event_end)
+    entry.add("summary", event.title)
+    url = _absolute(settings, event.url)
+    online = event.metadata.get("online")
+    description = "\n\n".join(filter(None, [_plain(event.summary), online, url]))
+    entry.add("description", description)
+    place = ", ".join(filter(None, [event.location.get("name"), event.location.get("address")]))
+    if place or online:
+        entry.add("location", place or online)
+    entry.add("url", url)
+    return entry
+
+
+def event_calendar(events, settings, name: str) -> icalendar.Calendar:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//International Emergency Campaign//Campaign site//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    events = sorted(events, key=lambda e: e.event_sort_key)
+    for event in events:
+        calendar.add_component(calendar_event(event, settings))
+    if events:
+        # Time zone rules only for the years the events span keep the file small.
+        first, last = events[0].event_sort_key.year, events[-1].event_sort_key.year
+        calendar.add_missing_timezones(datetime.date(first, 1, 1), datetime.date(last + 1, 12, 31))
+    return calendar
+
+
+def _write(output_path, relative, calendar) -> None:
+    path = os.path.join(output_path, relative)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as ics:
+        ics.write(calendar.to_ical())
+
+
+def on_articles_ready(generator):
+    annotate_events(generator.articles, generator.settings)
+
+
+def write_calendars(generator, writer):
+    settings = generator.settings
+    events = [a for a in generator.articles
+              if hasattr(a, "event_start") and not a.reported_event]
+    section = next((c.name for c, _ in generator.categories if c.slug == SECTION), SECTION)
+    title = f"{settings['SITENAME']} · {section}"
+    _write(writer.output_path, settings["CALENDAR_SAVE_AS"], event_calendar(events, settings, title))
+    for event in events:
+        _write(writer.output_path, settings["EVENT_CALENDAR_SAVE_AS"].format(slug=event.slug),
+               event_calendar([event], settings, event.title))
+
+
+def register():
+    signals.article_generator_finalized.connect(on_articles_ready)
+    signals.article_writer_finalized.connect(write_calendars)
