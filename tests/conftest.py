@@ -14,6 +14,9 @@ sys.path.insert(0, str(ROOT / "plugins"))
 
 LANGS = ("en", "fa", "es")
 PUBLISH_URL = "https://mirror.example/iec"
+# The day the session's sites describe: upcoming events and time in prison
+# are counted from it, so the tests do not depend on when they run.
+BUILD_DATE = "2026-11-24"
 
 
 @dataclass
@@ -32,6 +35,8 @@ class Build:
 def run_build(output: Path, *, settings: str = "pelicanconf.py", content: Path = ROOT / "content",
               extra_args=(), env=None) -> Build:
     """Build like `invoke build` does, in a subprocess, capturing the log."""
+    if not any("BUILD_DATE" in arg for arg in extra_args):
+        extra_args = [*extra_args, "--extra-settings", f'BUILD_DATE="{BUILD_DATE}"']
     code = (
         "import sys; sys.path.insert(0, 'plugins'); from site_build import build; "
         f"sys.exit(build({settings!r}, {str(output)!r}, {str(content)!r}, extra_args={list(extra_args)!r}))"

@@ -86,6 +86,8 @@ def event_calendar(events, settings, name: str) -> icalendar.Calendar:
         # Time zone rules only for the years the events span keep the file small.
         first, last = events[0].event_sort_key.year, events[-1].event_sort_key.year
         calendar.add_missing_timezones(datetime.date(first, 1, 1), datetime.date(last + 1, 12, 31))
+        # icalendar adds zones in set order; sort them so unchanged events give identical bytes.
+        calendar.subcomponents.sort(key=lambda c: (c.name != "VTIMEZONE", str(c.get("tzid", ""))))
     return calendar
 
 
