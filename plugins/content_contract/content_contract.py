@@ -30,10 +30,10 @@ PRISONER_STATUSES = ("imprisoned", "on-furlough", "released", "executed", "disap
 # Field kinds; each maps a value to an error text, or None when it is fine.
 TEXT, DATE, LIST, YEAR, URL, LOCATION, ZONE, EVENT_TIME = (
     "text", "date", "list", "year", "url", "location", "zone", "event time")
-PRISONER_SLUGS, EVENT_SLUG = "prisoner slugs", "event slug"
+PRISONER_SLUGS, EVENT_SLUG, IMAGE = "prisoner slugs", "event slug", "image"
 
 PIECE = {
-    "title": TEXT, "date": DATE, "summary": TEXT, "tags": LIST, "image": TEXT,
+    "title": TEXT, "date": DATE, "summary": TEXT, "tags": LIST, "image": IMAGE,
     "image_credit": TEXT, "image_alt": TEXT, "status": ("published", "draft"), "modified": DATE,
 }
 SECTIONS = {
@@ -43,7 +43,7 @@ SECTIONS = {
                ("title", "date", "start")),
     "pages": ({**PIECE, "status": ("published", "draft", "hidden")}, ("title",)),
     "prisoners": ({"name": TEXT, "name_native": TEXT, "status": PRISONER_STATUSES, "prison": TEXT,
-                   "arrested": DATE, "sentence": TEXT, "charges": LIST, "photo": TEXT,
+                   "arrested": DATE, "sentence": TEXT, "charges": LIST, "photo": IMAGE,
                    "photo_credit": TEXT, "photo_alt": TEXT, "born": YEAR, "occupation": TEXT,
                    "summary": TEXT, "modified": DATE},
                   ("name", "status")),
@@ -105,6 +105,10 @@ def _field_problem(kind, value, meta, slugs) -> str | None:
         if isinstance(value, dict) and value.get("name") and set(value) <= {"name", "address"}:
             return None
         return "expected 'name:' and optionally 'address:' lines indented under 'location:'"
+    if kind == IMAGE:
+        if os.path.isfile(os.path.join(slugs["images"], str(value))):
+            return None
+        return f"{value!r} is not a file in content/images/"
     if kind == EVENT_SLUG:
         return None if str(value) in slugs["events"] else f"{value!r}: no event with this slug in content/events/"
     raise ValueError(kind)
@@ -176,6 +180,7 @@ def check_content(settings) -> list[str]:
     root = settings["PATH"]
     files = content_files(settings)
     slugs = {section: set() for section in SECTIONS}
+    slugs["images"] = os.path.join(root, "images")
     for path, section in files:
         if match := FILE_NAME.match(os.path.basename(path)):
             slugs[section].add(match["slug"])
