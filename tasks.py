@@ -8,7 +8,11 @@ from invoke import task
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins"))
 
+from content_contract import check_content  # noqa: E402
+from pelican.settings import read_settings  # noqa: E402
+from scaffold import ScaffoldError, new_piece  # noqa: E402
 from site_build import build as build_site  # noqa: E402
+from translation_status import format_report, translation_report  # noqa: E402
 from ui_catalogs import update_catalogs  # noqa: E402
 
 OUTPUT = "output"
@@ -21,6 +25,39 @@ def build(c, output=OUTPUT):
     status = build_site("pelicanconf.py", output)
     if status:
         sys.exit(status)
+
+
+@task
+def check(c, content="content"):
+    """Check every content file against the contract, without building."""
+    settings = read_settings("pelicanconf.py", override={"PATH": os.path.abspath(content)})
+    problems = check_content(settings)
+    if problems:
+        sys.exit("\n".join(problems))
+    print("All content files follow the contract.")
+
+
+@task(positional=["kind", "title"], help={
+    "kind": "update, event, page or prisoner",
+    "title": "the title (or a prisoner's name)",
+    "lang": "language of the new file (en, fa, es)",
+    "slug": "ASCII slug; needed when the title is in Persian script",
+    "translate-from": "path of the piece to translate; keeps its slug and shared fields",
+})
+def new(c, kind="", title="", lang="en", slug=None, translate_from=None):
+    """Start a new piece, or a translation: `invoke new update "Title"`."""
+    try:
+        path = new_piece(kind, title, lang=lang, slug=slug, translate_from=translate_from)
+    except ScaffoldError as error:
+        sys.exit(str(error))
+    print(path)
+
+
+@task(help={"format": "table (default) or markdown"})
+def translations(c, format="table"):
+    """List missing and stale translations, and untranslated UI strings, per language."""
+    settings = read_settings("pelicanconf.py")
+    print(format_report(translation_report(settings), format))
 
 
 @task

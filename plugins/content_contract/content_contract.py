@@ -11,7 +11,7 @@ import difflib
 import os
 import re
 import zoneinfo
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import yaml
 from pelican import signals
@@ -19,6 +19,8 @@ from pelican import signals
 from local_dates import parse_local_time
 
 FILE_NAME = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[^.]+)\.md$")
+INTERNAL_LINK = re.compile(r"\{(?:filename|static|attach)\}([^\s)\"'>#?]+)")
+SLUG_CHARACTER = re.compile(r"\w", re.UNICODE)
 FRONT_MATTER = re.compile(r"\A---\n(?P<yaml>.*?)\n(?:---|\.\.\.)\n(?P<body>.*)\Z", re.DOTALL)
 DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M")
 DATE_HINT = "expected YYYY-MM-DD or YYYY-MM-DD HH:MM"
@@ -80,6 +82,9 @@ def _field_problem(kind, value, meta, slugs) -> str | None:
     if kind in (LIST, PRISONER_SLUGS):
         if not isinstance(value, list) or not all(isinstance(item, (str, int)) for item in value):
             return f'expected a list such as ["first", "second"], got {value!r}'
+        blank = [item for item in value if not SLUG_CHARACTER.search(str(item))]
+        if blank:
+            return f"{blank[0]!r} has no letter or digit (each item needs a word)"
         if kind == PRISONER_SLUGS:
             unknown = [str(item) for item in value if str(item) not in slugs["prisoners"]]
             if unknown:
@@ -140,6 +145,9 @@ def check_file(path: str, shown: str, section: str, languages, slugs) -> list[st
                            "the fields, then another '---' line"]
     try:
         meta = yaml.safe_load(match["yaml"])
+    except yaml.reader.ReaderError as error:
+        return [*problems, f"{shown}: front-matter: contains an invisible control character "
+                           f"(U+{error.character:04X}); delete it"]
     except yaml.YAMLError as error:
         line = getattr(getattr(error, "problem_mark", None), "line", None)
         where = f" (line {line + 2})" if line is not None else ""
@@ -160,6 +168,10 @@ def check_file(path: str, shown: str, section: str, languages, slugs) -> list[st
                 problems.append(f"{shown}: {field}: {problem}")
     if not match["body"].strip() and section != "prisoners":
         problems.append(f"{shown}: body: empty; write the text below the closing '---'")
+    for target in INTERNAL_LINK.findall(match["body"]):
+        base = slugs["root"] if target.startswith("/") else os.path.dirname(path)
+        if not os.path.isfile(os.path.normpath(os.path.join(base, unquote(target).lstrip("/")))):
+            problems.append(f"{shown}: body: links to {target!r}, which is not a file in content/")
     return problems
 
 
@@ -181,6 +193,7 @@ def check_content(settings) -> list[str]:
     files = content_files(settings)
     slugs = {section: set() for section in SECTIONS}
     slugs["images"] = os.path.join(root, "images")
+    slugs["root"] = root
     for path, section in files:
         if match := FILE_NAME.match(os.path.basename(path)):
             slugs[section].add(match["slug"])

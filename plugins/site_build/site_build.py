@@ -4,6 +4,10 @@ Pelican writes straight into OUTPUT_PATH, so a failed build would leave a
 half-written site behind. Here Pelican writes into a fresh folder beside
 the target, and that folder takes the target's place only when Pelican
 exited cleanly; otherwise the previous site stays as it was.
+
+Writers read the failure, not a Python traceback: content problems arrive as
+one line each from the content contract, and any other failure is reduced
+to Pelican's own message.
 """
 
 import os
@@ -28,12 +32,37 @@ def build(settings_file: str, output: str, content: str = "content", *, extra_ar
         *extra_args,
     ]
     try:
-        status = subprocess.run(command, check=False).returncode
-        if status == 0:
+        result = subprocess.run(command, check=False, capture_output=True, text=True)
+        log = result.stdout + result.stderr
+        if result.returncode == 0:
             _replace(staging, output)
-        return status
+            sys.stdout.write(log)
+        else:
+            sys.stderr.write("\n".join(failure_lines(log)) + "\n")
+        return result.returncode
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+FATAL_MARK = "RuntimeError: Warning or error encountered"
+
+
+def failure_lines(log: str) -> list[str]:
+    """What a failed build's log says, without tracebacks and Pelican's 'fatal' marker."""
+    kept, in_traceback = [], False
+    for line in log.splitlines():
+        if line.startswith("Traceback (most recent call last):"):
+            in_traceback = True
+            continue
+        if in_traceback:
+            if line.startswith((" ", "\t", "^")) or not line.strip():
+                continue
+            in_traceback = False
+            if line.strip() == FATAL_MARK or line.strip() in kept:
+                continue
+        if line.strip() and line.strip() != FATAL_MARK and not line.startswith("During handling"):
+            kept.append(line.rstrip())
+    return kept or ["The build failed without a message; run Pelican with --debug for details."]
 
 
 def _replace(new: str, target: str) -> None:

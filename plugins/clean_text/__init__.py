@@ -1,0 +1,3 @@
+from .clean_text import clean, register
+
+__all__ = ["clean", "register"]

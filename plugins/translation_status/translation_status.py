@@ -1,0 +1,111 @@
+"""What translators should do next: missing and stale translations, UI strings.
+
+A translation is stale when its original (the main-language version) was
+changed after it: each file's last change is its last commit, or its
+modification time while it has uncommitted edits or git is not available.
+"""
+
+import datetime
+import os
+import re
+import subprocess
+from collections import defaultdict
+from typing import NamedTuple
+
+from ui_catalogs import catalog_path, incomplete_entries
+
+FILE_NAME = re.compile(r"^(?P<slug>[a-z0-9-]+)\.(?P<lang>[a-z]+)\.md$")
+
+
+class Row(NamedTuple):
+    lang: str
+    piece: str
+    state: str  # "missing", "stale" or "UI string"
+    detail: str
+
+
+def _git(root: str, *args) -> str | None:
+    try:
+        result = subprocess.run(["git", "-C", root, *args], capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return result.stdout
+
+
+def last_changes(root: str, paths) -> dict[str, datetime.datetime]:
+    """{path: time of its last change} for the given files under `root`."""
+    paths = [os.path.abspath(p) for p in paths]
+    changed = {p: datetime.datetime.fromtimestamp(os.path.getmtime(p), datetime.timezone.utc) for p in paths}
+    top = _git(root, "rev-parse", "--show-toplevel")
+    log = _git(root, "log", "--format=%x00%ct", "--name-only", "--", ".")
+    status = _git(root, "status", "--porcelain", "--untracked-files=all", "--", ".")
+    if top is None or log is None or status is None:
+        return changed
+    top = top.strip()
+    dirty = {os.path.join(top, line[3:].strip().strip('"')) for line in status.splitlines()}
+    committed = {}
+    for block in log.split("\0")[1:]:
+        stamp, *names = block.strip().splitlines()
+        when = datetime.datetime.fromtimestamp(int(stamp), datetime.timezone.utc)
+        for name in names:
+            committed.setdefault(os.path.join(top, name), when)
+    for path in paths:
+        if path in committed and path not in dirty:
+            changed[path] = committed[path]
+    return changed
+
+
+def translation_report(settings) -> list[Row]:
+    root = settings["PATH"]
+    main = settings["DEFAULT_LANG"]
+    langs = [main, *settings.get("I18N_SUBSITES", {})]
+    folders = [*settings["ARTICLE_PATHS"], *settings["PAGE_PATHS"], settings.get("PRISONERS_PATH", "prisoners")]
+    pieces = defaultdict(dict)
+    for folder in folders:
+        directory = os.path.join(root, folder)
+        for name in sorted(os.listdir(directory)) if os.path.isdir(directory) else []:
+            if match := FILE_NAME.match(name):
+                pieces[f"{folder}/{match['slug']}"][match["lang"]] = os.path.join(directory, name)
+    changes = last_changes(root, [p for versions in pieces.values() for p in versions.values()])
+    rows = []
+    for piece, versions in sorted(pieces.items()):
+        original_lang = main if main in versions else sorted(versions)[0]
+        original = versions[original_lang]
+        for lang in langs:
+            if lang not in versions:
+                rows.append(Row(lang, piece, "missing", f"translate from {original_lang}"))
+            elif lang != original_lang:
+                ours, theirs = changes[os.path.abspath(versions[lang])], changes[os.path.abspath(original)]
+                if theirs > ours:
+                    rows.append(Row(lang, piece, "stale",
+                                    f"{original_lang} changed {theirs:%Y-%m-%d}, {lang} last {ours:%Y-%m-%d}"))
+    for lang in langs[1:]:
+        path = catalog_path(settings["THEME"], lang)
+        entries = incomplete_entries(path) if os.path.isfile(path) else ["(the whole catalog is missing)"]
+        rows += [Row(lang, os.path.relpath(path, os.path.dirname(root)), "UI string", entry) for entry in entries]
+    return sorted(rows, key=lambda row: (langs.index(row.lang), row.state, row.piece))
+
+
+HEADERS = ("Language", "Piece", "Status", "What to do")
+
+
+def format_report(rows: list[Row], fmt: str = "table") -> str:
+    if not rows:
+        return "Everything is translated and up to date."
+    counts = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        counts[row.lang][row.state] += 1
+    summary = "; ".join(f"{lang}: " + ", ".join(f"{n} {state}" for state, n in states.items())
+                        for lang, states in counts.items())
+    if fmt == "markdown":
+        lines = [f"**Translations to do** ({summary})", "", "| " + " | ".join(HEADERS) + " |",
+                 "| --- | --- | --- | --- |"]
+        lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+        return "\n".join(lines)
+    if fmt != "table":
+        raise ValueError(f"unknown format {fmt!r} (use table or markdown)")
+    widths = [max(len(str(cell)) for cell in column) for column in zip(HEADERS, *rows)]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip()
+             for line in (HEADERS, *rows)]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join([*lines, "", summary])
