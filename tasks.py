@@ -38,16 +38,18 @@ def check(c, content="content"):
 
 
 @task(positional=["kind", "title"], help={
-    "kind": "update, event, page or prisoner",
-    "title": "the title (or a prisoner's name)",
+    "kind": "update, event, page or prisoner; or translation",
+    "title": "the title (a prisoner's name); for a translation, the original's path",
     "lang": "language of the new file (en, fa, es)",
     "slug": "ASCII slug; needed when the title is in Persian script",
-    "translate-from": "path of the piece to translate; keeps its slug and shared fields",
 })
-def new(c, kind="", title="", lang="en", slug=None, translate_from=None):
-    """Start a new piece, or a translation: `invoke new update "Title"`."""
+def new(c, kind=None, title=None, lang="en", slug=None):
+    """Start a piece: `invoke new update "Title"`; translate one: `invoke new translation PATH --lang fa`."""
     try:
-        path = new_piece(kind, title, lang=lang, slug=slug, translate_from=translate_from)
+        if kind == "translation":
+            path = new_piece(kind, translate_from=title, lang=lang)
+        else:
+            path = new_piece(kind, title, lang=lang, slug=slug)
     except ScaffoldError as error:
         sys.exit(str(error))
     print(path)

@@ -131,7 +131,9 @@ def new_piece(kind: str, title: str = "", *, lang: str = "en", slug: str | None 
 
 def _translation(source: str, lang: str, content: str) -> str:
     name = FILE_NAME.match(os.path.basename(source))
-    if not name or not os.path.isfile(source):
+    if not os.path.isfile(source):
+        raise ScaffoldError(f"{source}: no such file")
+    if not name:
         raise ScaffoldError(f"{source}: not a content file named <slug>.<lang>.md")
     folder = os.path.basename(os.path.dirname(source))
     with open(source, encoding="utf-8") as original:
