@@ -138,7 +138,7 @@ PLUGINS = [
     "yaml_metadata",
     "local_dates",
     "content_contract",
-    "clean_text",
+    "safe_text",
     "ui_catalogs",
     "i18n_subsites",
     "multilingual",

@@ -187,8 +187,17 @@ def content_files(settings) -> list[tuple[str, str]]:
     return sorted(files)
 
 
+# Control characters and line breaks in a file name or value would split a
+# problem over several lines; they are shown escaped instead.
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _one_line(problem: str) -> str:
+    return UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", problem)
+
+
 def check_content(settings) -> list[str]:
-    """Every problem in the site's sources, in file order."""
+    """Every problem in the site's sources, in file order, one line each."""
     root = settings["PATH"]
     files = content_files(settings)
     slugs = {section: set() for section in SECTIONS}
@@ -208,7 +217,7 @@ def check_content(settings) -> list[str]:
             if key in seen:
                 problems.append(f"{shown}: slug: {match['slug']!r} in {match['lang']!r} is also {seen[key]}")
             seen.setdefault(key, shown)
-    return problems
+    return [_one_line(problem) for problem in problems]
 
 
 def check_before_build(pelican_obj):

@@ -33,12 +33,11 @@ def build(settings_file: str, output: str, content: str = "content", *, extra_ar
     ]
     try:
         result = subprocess.run(command, check=False, capture_output=True, text=True)
-        log = result.stdout + result.stderr
         if result.returncode == 0:
             _replace(staging, output)
-            sys.stdout.write(log)
+            sys.stdout.write(result.stdout + result.stderr)
         else:
-            sys.stderr.write("\n".join(failure_lines(log)) + "\n")
+            sys.stderr.write("\n".join(failure_lines(result.stderr)) + "\n")
         return result.returncode
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -1,3 +1,0 @@
-from .clean_text import clean, register
-
-__all__ = ["clean", "register"]

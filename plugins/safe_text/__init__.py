@@ -1,0 +1,3 @@
+from .safe_text import EscapeRawHtml, clean, register
+
+__all__ = ["EscapeRawHtml", "clean", "register"]
