@@ -45,7 +45,7 @@ INDEX_SAVE_AS = "index.html"
 PRISONER_URL = PRISONER_SAVE_AS = "prisoners/{slug}.html"
 PRISONER_LANG_URL = PRISONER_LANG_SAVE_AS = PRISONER_URL
 PRISONERS_INDEX_SAVE_AS = "prisoners/index.html"
-DIRECT_TEMPLATES = ["index", "tags", "archives", "404"]
+DIRECT_TEMPLATES = ["index", "tags", "archives", "404", "mirrors"]
 # Translations are written by their own language's subsite, never as copies.
 ARTICLE_LANG_URL = ARTICLE_LANG_SAVE_AS = ""
 PAGE_LANG_URL = PAGE_LANG_SAVE_AS = ""
@@ -129,6 +129,21 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
+# --- Reaching readers ----------------------------------------------------------
+# Everything comes from the site itself; no script runs. Sent as a <meta> in
+# every page and, for hosts that read it, in the _headers file.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "base-uri 'none'; form-action 'self'"
+)
+# Other addresses of this site, listed on the "Other ways to reach this site"
+# page: full URLs of mirrors, and an onion service (also sent as an
+# Onion-Location header, which Tor Browser follows).
+MIRRORS = []
+ONION_ADDRESS = ""
+# Images in content/images/ are re-saved without metadata and in these widths.
+IMAGE_WIDTHS = [480, 960]
+
 # --- Plugins ------------------------------------------------------------------
 # Order matters: Pelican imports plugins by name in this order, and the
 # plugins below local_dates import it; the catalogs must be compiled before
@@ -144,6 +159,8 @@ PLUGINS = [
     "multilingual",
     "events",
     "prisoners",
+    "images",
+    "host_files",
 ]
 
 # --- Build --------------------------------------------------------------------

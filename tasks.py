@@ -12,6 +12,7 @@ from content_contract import check_content  # noqa: E402
 from pelican.settings import read_settings  # noqa: E402
 from scaffold import ScaffoldError, new_piece  # noqa: E402
 from site_build import build as build_site  # noqa: E402
+from site_build import bundle as bundle_site  # noqa: E402
 from translation_status import format_report, translation_report  # noqa: E402
 from ui_catalogs import update_catalogs  # noqa: E402
 
@@ -71,13 +72,33 @@ def serve(c, port=8000):
 
 @task
 def publish(c, output=OUTPUT):
-    """Build the public site (publishconf.py); rsync it when IEC_RSYNC_TARGET is set."""
+    """Build the public site (publishconf.py) and deploy it where the environment says.
+
+    IEC_RSYNC_TARGET (user@host:/path) deploys with rsync; IEC_PUBLISH_BRANCH
+    (e.g. gh-pages) commits the site to that branch with ghp-import and pushes
+    it to IEC_PUBLISH_REMOTE (default origin). Nothing is deployed unless
+    this very build succeeded.
+    """
     status = build_site("publishconf.py", output)
     if status:
         sys.exit(status)
     target = os.environ.get("IEC_RSYNC_TARGET")
     if target:
         c.run(f"rsync --archive --delete --compress {output}/ {target}")
+    branch = os.environ.get("IEC_PUBLISH_BRANCH")
+    if branch:
+        remote = os.environ.get("IEC_PUBLISH_REMOTE", "origin")
+        c.run(f"{sys.executable} -m ghp_import --no-jekyll --push --force --branch {branch} "
+              f"--remote {remote} --message 'Publish site' {output}")
+
+
+@task
+def bundle(c, directory="."):
+    """Write iec-site-<date>.zip: the whole site, readable offline from any folder."""
+    status, path = bundle_site("pelicanconf.py", directory)
+    if status:
+        sys.exit(status)
+    print(path)
 
 
 @task

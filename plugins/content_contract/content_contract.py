@@ -157,6 +157,9 @@ def check_file(path: str, shown: str, section: str, languages, slugs) -> list[st
     for field in required:
         if meta.get(field) in (None, ""):
             problems.append(f"{shown}: {field}: missing (required)")
+    for image, alt in (("image", "image_alt"), ("photo", "photo_alt")):
+        if meta.get(image) and not meta.get(alt):
+            problems.append(f"{shown}: {alt}: missing; describe the {image} for readers who cannot see it")
     for field, value in meta.items():
         if field not in fields:
             guess = difflib.get_close_matches(str(field), list(fields), n=1)

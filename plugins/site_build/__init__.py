@@ -1,3 +1,3 @@
-from .site_build import build
+from .site_build import build, bundle, failure_lines
 
-__all__ = ["build"]
+__all__ = ["build", "bundle", "failure_lines"]

@@ -10,11 +10,16 @@ one line each from the content contract, and any other failure is reduced
 to Pelican's own message.
 """
 
+import datetime
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
+
+# Files only a web host reads; an offline copy has no use for them.
+HOST_ONLY = {"_headers"}
 
 
 def build(settings_file: str, output: str, content: str = "content", *, extra_args=()) -> int:
@@ -75,3 +80,31 @@ def _replace(new: str, target: str) -> None:
     os.rename(target, retired)
     os.rename(new, target)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def bundle(settings_file: str, directory: str, content: str = "content", *,
+           day: datetime.date | None = None) -> tuple[int, str]:
+    """Build the site and zip it as <directory>/iec-site-<date>.zip for offline reading.
+
+    The preview build links every page relatively and by file name, so the
+    unzipped folder works from a USB stick or a phone's file manager.
+    Returns (status, path of the zip).
+    """
+    name = f"iec-site-{(day or datetime.date.today()).isoformat()}"
+    target = os.path.join(directory, f"{name}.zip")
+    with tempfile.TemporaryDirectory() as work:
+        site = os.path.join(work, name)
+        status = build(settings_file, site, content)
+        if status:
+            return status, target
+        partial = os.path.join(work, f"{name}.zip")
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+            for folder, _, files in sorted(os.walk(site)):
+                for file_name in sorted(files):
+                    if file_name in HOST_ONLY:
+                        continue
+                    path = os.path.join(folder, file_name)
+                    archive.write(path, os.path.join(name, os.path.relpath(path, site)))
+        os.makedirs(directory, exist_ok=True)
+        shutil.move(partial, target)
+    return 0, target

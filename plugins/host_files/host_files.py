@@ -1,0 +1,99 @@
+"""Files for hosts and crawlers, written once after every language is built.
+
+- sitemap.xml lists every page with its hreflang alternates, read back from
+  the pages themselves (pelican-sitemap lists main-language URLs twice and
+  misses the subsites' pages under i18n_subsites).
+- robots.txt points crawlers to the sitemap.
+- _headers gives hosts that read it (Netlify, Cloudflare Pages and others)
+  the security headers, and the Onion-Location header when there is an
+  onion service.
+"""
+
+import os
+from html.parser import HTMLParser
+from urllib.parse import quote, urljoin
+from xml.sax.saxutils import escape, quoteattr
+
+from pelican import signals
+
+SKIPPED = {"404.html"}
+URL_SAFE = ":/?#[]@!$&'()*+,;=%"
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.alternates = {}
+        self.noindex = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" and attrs.get("rel") == "alternate" and attrs.get("hreflang"):
+            self.alternates[attrs["hreflang"]] = attrs.get("href", "")
+
+
+def collect_pages(output: str, site_url: str) -> list[tuple[str, dict]]:
+    """[(absolute URL, {hreflang: absolute URL})] for every HTML page under `output`."""
+    pages = []
+    for directory, _, names in sorted(os.walk(output)):
+        for name in sorted(names):
+            relative = os.path.relpath(os.path.join(directory, name), output).replace(os.sep, "/")
+            if not name.endswith(".html") or relative.split("/")[-1] in SKIPPED:
+                continue
+            url = f"{site_url}/{quote(relative)}"
+            parser = _Links()
+            with open(os.path.join(directory, name), encoding="utf-8") as page:
+                parser.feed(page.read())
+            alternates = {lang: urljoin(url, quote(href, safe=URL_SAFE))
+                          for lang, href in parser.alternates.items()}
+            pages.append((url, alternates))
+    return pages
+
+
+def sitemap_xml(pages) -> str:
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+             'xmlns:xhtml="http://www.w3.org/1999/xhtml">']
+    for url, alternates in pages:
+        lines.append(f"  <url><loc>{escape(url)}</loc>")
+        for lang, href in alternates.items():
+            lines.append(f'    <xhtml:link rel="alternate" hreflang={quoteattr(lang)} href={quoteattr(href)}/>')
+        lines.append("  </url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def robots_txt(site_url: str) -> str:
+    return f"User-agent: *\nAllow: /\n\nSitemap: {site_url}/sitemap.xml\n"
+
+
+def headers_file(settings) -> str:
+    lines = [
+        "/*",
+        f"  Content-Security-Policy: {settings['CONTENT_SECURITY_POLICY']}; frame-ancestors 'none'",
+        "  Referrer-Policy: no-referrer",
+        "  X-Content-Type-Options: nosniff",
+        "  Permissions-Policy: camera=(), microphone=(), geolocation=(), interest-cohort=()",
+    ]
+    if settings.get("ONION_ADDRESS"):
+        lines.append(f"  Onion-Location: {settings['ONION_ADDRESS'].rstrip('/')}/:splat")
+    return "\n".join(lines) + "\n"
+
+
+def write_host_files(pelican_obj):
+    settings = pelican_obj.settings
+    if settings["DEFAULT_LANG"] in settings.get("I18N_SUBSITES", {}):
+        return  # a subsite finished; the main site finishes last and sees them all
+    output, site_url = settings["OUTPUT_PATH"], settings["SITEURL"].rstrip("/")
+    files = {
+        "sitemap.xml": sitemap_xml(collect_pages(output, site_url)),
+        "robots.txt": robots_txt(site_url),
+        "_headers": headers_file(settings),
+    }
+    for name, text in files.items():
+        with open(os.path.join(output, name), "w", encoding="utf-8") as target:
+            target.write(text)
+
+
+def register():
+    signals.finalized.connect(write_host_files)

@@ -1,0 +1,104 @@
+"""Photos that are light, do not shift the layout, and carry no metadata.
+
+Every image in content/images/ is written to output/images/ re-encoded from
+its pixels only, so no EXIF (GPS, camera serial, time), XMP, IPTC or ICC
+data survives, the originals included; camera rotation is applied first.
+Each also gets WebP and fallback copies in IMAGE_WIDTHS, which templates
+offer through `picture(name)`: a <picture> with srcset, width and height.
+"""
+
+import functools
+import os
+
+from PIL import Image, ImageOps
+from pelican import signals
+
+FALLBACK_FORMATS = {"JPEG": ("jpg", {"quality": 82, "optimize": True, "progressive": True}),
+                    "PNG": ("png", {"optimize": True}),
+                    "WEBP": ("webp", {"quality": 80}),
+                    "GIF": ("png", {"optimize": True})}
+WEBP_OPTIONS = {"quality": 80, "method": 6}
+
+
+def _pixels_only(image: Image.Image) -> Image.Image:
+    """A copy holding nothing but the (upright) pixels."""
+    upright = ImageOps.exif_transpose(image)
+    mode = upright.mode if upright.mode in ("RGB", "RGBA", "L", "LA") else "RGBA"
+    upright = upright.convert(mode)
+    return Image.frombytes(upright.mode, upright.size, upright.tobytes())
+
+
+@functools.cache
+def _source_info(path: str, mtime: float):
+    with Image.open(path) as image:
+        upright = ImageOps.exif_transpose(image)
+        return image.format, upright.size
+
+
+def derivatives(path: str, widths) -> dict:
+    """Names and sizes of the files written for the image at `path`."""
+    fmt, (width, height) = _source_info(path, os.path.getmtime(path))
+    stem, _ = os.path.splitext(os.path.basename(path))
+    extension = FALLBACK_FORMATS.get(fmt, ("png", {}))[0]
+    sizes = sorted({w for w in widths if w < width} | {width})
+    return {
+        "width": width, "height": height,
+        "webp": [(f"{stem}-{w}.webp", w, round(height * w / width)) for w in sizes],
+        "fallback": [(f"{stem}-{w}.{extension}", w, round(height * w / width)) for w in sizes],
+    }
+
+
+def process_images(source_dir: str, target_dir: str, widths) -> list[str]:
+    """Write metadata-free originals and sized copies; return the files written."""
+    written = []
+    if not os.path.isdir(source_dir):
+        return written
+    os.makedirs(target_dir, exist_ok=True)
+    for name in sorted(os.listdir(source_dir)):
+        path = os.path.join(source_dir, name)
+        try:
+            with Image.open(path) as image:
+                fmt = image.format
+                clean = _pixels_only(image)
+        except OSError:
+            continue  # not an image Pillow reads (e.g. SVG): copied as it is
+        extension, options = FALLBACK_FORMATS.get(fmt, ("png", {}))
+        original = clean.convert("RGB") if fmt == "JPEG" else clean
+        original.save(os.path.join(target_dir, name), format=fmt if fmt in ("JPEG", "PNG", "WEBP") else "PNG",
+                      **options)
+        written.append(name)
+        info = derivatives(path, widths)
+        for (webp_name, w, h), (fallback_name, _, _) in zip(info["webp"], info["fallback"]):
+            resized = clean.resize((w, h), Image.Resampling.LANCZOS)
+            resized.save(os.path.join(target_dir, webp_name), format="WEBP", **WEBP_OPTIONS)
+            (resized.convert("RGB") if extension == "jpg" else resized).save(
+                os.path.join(target_dir, fallback_name), **options)
+            written += [webp_name, fallback_name]
+    return written
+
+
+def picture(settings, name: str) -> dict | None:
+    path = os.path.join(settings["PATH"], "images", name)
+    if not name or not os.path.isfile(path):
+        return None
+    try:
+        return derivatives(path, settings["IMAGE_WIDTHS"])
+    except OSError:
+        return None
+
+
+def add_template_helper(generator):
+    generator.env.globals["picture"] = functools.partial(picture, generator.settings)
+
+
+def write_images(pelican_obj):
+    settings = pelican_obj.settings
+    if settings["DEFAULT_LANG"] in settings.get("I18N_SUBSITES", {}):
+        return  # images live once, in the main site
+    process_images(os.path.join(settings["PATH"], "images"),
+                   os.path.join(settings["OUTPUT_PATH"], "images"), settings["IMAGE_WIDTHS"])
+
+
+def register():
+    signals.generator_init.connect(add_template_helper)
+    signals.finalized.connect(write_images)
