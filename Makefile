@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 build serve publish clean catalogs bundle check translations: $(VENV)/.installed
 	$(BIN)/invoke $@
 
-test: $(VENV)/.installed node_modules/.installed /usr/bin/chromium
+test: $(VENV)/.installed node_modules/.installed /usr/bin/chromium /usr/bin/java
 	$(BIN)/invoke test
 
 $(VENV)/.installed: requirements.txt
@@ -24,3 +24,6 @@ node_modules/.installed: package.json package-lock.json
 
 /usr/bin/chromium:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+/usr/bin/java:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless

@@ -1,5 +1,6 @@
 """Shared fixtures: real Pelican builds of the real content, built once per session."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -33,10 +34,15 @@ class Build:
 
 
 def run_build(output: Path, *, settings: str = "pelicanconf.py", content: Path = ROOT / "content",
-              extra_args=(), env=None) -> Build:
-    """Build like `invoke build` does, in a subprocess, capturing the log."""
-    if not any("BUILD_DATE" in arg for arg in extra_args):
-        extra_args = [*extra_args, "--extra-settings", f'BUILD_DATE="{BUILD_DATE}"']
+              extra_args=(), overrides=None, env=None) -> Build:
+    """Build like `invoke build` does, in a subprocess, capturing the log.
+
+    `overrides` are settings given to Pelican's --extra-settings (one flag
+    for all: Pelican keeps only the last flag's values).
+    """
+    overrides = {"BUILD_DATE": BUILD_DATE, **(overrides or {})}
+    extra_args = [*extra_args, "--extra-settings",
+                  *(f"{key}={json.dumps(value, ensure_ascii=False)}" for key, value in overrides.items())]
     code = (
         "import sys; sys.path.insert(0, 'plugins'); from site_build import build; "
         f"sys.exit(build({settings!r}, {str(output)!r}, {str(content)!r}, extra_args={list(extra_args)!r}))"
@@ -71,3 +77,19 @@ def content_copy(tmp_path) -> Path:
     copy = tmp_path / "content"
     shutil.copytree(ROOT / "content", copy)
     return copy
+
+
+# Figures that tests measure (page weights, pages validated, axe results) are
+# printed at the end of the run, so every CI log shows them.
+FIGURES: dict[str, list[str]] = {}
+
+
+def report(section: str, line: str) -> None:
+    FIGURES.setdefault(section, []).append(line)
+
+
+def pytest_terminal_summary(terminalreporter):
+    for section, lines in FIGURES.items():
+        terminalreporter.section(section)
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -30,7 +30,7 @@ def section_links(build, lang, heading_id):
 @pytest.fixture(scope="module")
 def after_the_vigil(tmp_path_factory):
     build = run_build(tmp_path_factory.mktemp("later") / "output",
-                      extra_args=["--extra-settings", 'BUILD_DATE="2026-12-11"'])
+                      overrides={"BUILD_DATE": "2026-12-11"})
     assert build.status == 0, build.log
     return build
 

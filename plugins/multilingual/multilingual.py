@@ -59,6 +59,13 @@ def href(context, path) -> str:
 
 
 @pass_context
+def root_path(context, path) -> str:
+    """`path` of this language's site as a path from the main site's root (fa/index.html)."""
+    prefix = context["relpath_to_site"](context["main_lang"], context["DEFAULT_LANG"])
+    return posixpath.normpath(posixpath.join(prefix, path))
+
+
+@pass_context
 def alternates(context, content=None) -> list[dict]:
     """One entry per site language: lang, name, dir, url, translated, current."""
     current = context["DEFAULT_LANG"]
@@ -119,6 +126,7 @@ def configure(pelican_obj):
 
 def add_template_helpers(generator):
     generator.env.filters["href"] = href
+    generator.env.filters["root_path"] = root_path
     generator.env.globals["alternates"] = alternates
     generator.env.filters["text_direction"] = text_direction
 
