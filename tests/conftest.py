@@ -1,10 +1,12 @@
 """Shared fixtures: real Pelican builds of the real content, built once per session."""
 
+import datetime
 import json
 import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,6 +71,20 @@ def published(tmp_path_factory) -> Build:
                       env={"SITEURL": PUBLISH_URL})
     assert build.status == 0, build.log
     return build
+
+
+@pytest.fixture(scope="session")
+def unzipped_bundle(tmp_path_factory) -> Path:
+    """`invoke bundle`'s zip of the starter content, unzipped."""
+    from site_build import bundle
+
+    directory = tmp_path_factory.mktemp("bundle")
+    status, path = bundle("pelicanconf.py", str(directory), str(ROOT / "content"), day=datetime.date(2026, 11, 24))
+    assert status == 0
+    assert Path(path).name == "iec-site-2026-11-24.zip"
+    with zipfile.ZipFile(path) as archive:
+        archive.extractall(directory / "unzipped")
+    return directory / "unzipped" / "iec-site-2026-11-24"
 
 
 @pytest.fixture

@@ -150,19 +150,6 @@ def test_an_image_without_a_description_fails_the_build(content_copy, tmp_path):
 
 # --- Offline bundle -----------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def unzipped_bundle(tmp_path_factory):
-    from site_build import bundle
-    import datetime
-    directory = tmp_path_factory.mktemp("bundle")
-    status, path = bundle("pelicanconf.py", str(directory), str(ROOT / "content"), day=datetime.date(2026, 11, 24))
-    assert status == 0
-    assert Path(path).name == "iec-site-2026-11-24.zip"
-    with zipfile.ZipFile(path) as archive:
-        archive.extractall(directory / "unzipped")
-    return directory / "unzipped" / "iec-site-2026-11-24"
-
-
 def test_bundle_links_only_to_files_inside_it(unzipped_bundle):
     pages = list(unzipped_bundle.rglob("*.html"))
     assert pages

@@ -1,0 +1,170 @@
+"""The site in a real browser: Debian's Chromium, headless, driven by Playwright, checked with axe-core."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from conftest import LANGS, report
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+TEMPLATES = {
+    "index": "index.html", "article": "updates/letters-to-evin.html", "event": "events/human-rights-day-vigil.html",
+    "page": "appeal.html", "category": "events/index.html", "tags": "tags/index.html",
+    "archives": "archives.html", "404": "404.html", "prisoner": "prisoners/narges-mohammadi.html",
+    "prisoners": "prisoners/index.html", "mirrors": "mirrors.html",
+}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1024, "height": 800})
+    page = context.new_page()
+    page.requests = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    yield page
+    context.close()
+
+
+def url(build, lang, path):
+    return (build.lang_root(lang) / path).as_uri()
+
+
+def first_tag_page(site, lang):
+    tags = sorted(p for p in (site.lang_root(lang) / "tags").glob("*.html") if p.name != "index.html")
+    return tags[0].relative_to(site.lang_root(lang)).as_posix()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_template_has_no_wcag_22_aa_violation(site, page, lang):
+    axe = Axe()
+    pages = {**TEMPLATES, "tag": first_tag_page(site, lang)}
+    for template, path in pages.items():
+        if not (site.lang_root(lang) / path).exists():
+            continue
+        page.goto(url(site, lang, path))
+        violations = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}}).response["violations"]
+        assert violations == [], (lang, template, [(v["id"], v["nodes"][0]["target"]) for v in violations])
+        report("axe-core (WCAG 2.2 AA)", f"{lang} {template:10} {path}: 0 violations")
+    assert all(request.startswith("file://") for request in page.requests), page.requests
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_keyboard_users_get_a_skip_link_and_a_visible_focus(site, page, lang):
+    page.goto(url(site, lang, TEMPLATES["article"]))
+    page.keyboard.press("Tab")
+    focused = page.evaluate("""() => { const e = document.activeElement; const s = getComputedStyle(e);
+        const r = e.getBoundingClientRect();
+        return {cls: e.className, outline: s.outlineStyle, width: parseFloat(s.outlineWidth), top: r.top, h: r.height}; }""")
+    assert focused["cls"] == "skip-link" and focused["top"] >= 0 and focused["h"] > 0
+    assert focused["outline"] != "none" and focused["width"] >= 2
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    checked = 0
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        tag, outline, width = page.evaluate(
+            "() => { const s = getComputedStyle(document.activeElement);"
+            " return [document.activeElement.tagName, s.outlineStyle, parseFloat(s.outlineWidth)]; }")
+        if tag == "BODY":
+            break  # past the last link
+        assert tag == "A" and outline != "none" and width >= 2, (tag, outline, width)
+        checked += 1
+    assert checked >= 5
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_navigation_targets_are_at_least_24_by_24_pixels(site, page, lang):
+    for path in (TEMPLATES["index"], TEMPLATES["article"], TEMPLATES["category"], TEMPLATES["tags"]):
+        page.set_viewport_size({"width": 360, "height": 740})
+        page.goto(url(site, lang, path))
+        boxes = page.evaluate("""() => [...document.querySelectorAll(
+            'nav a, .languages span, .tags a, .tag-cloud a, .button, .pagination a, .entry-title a')]
+            .map(e => { const r = e.getBoundingClientRect(); return [e.textContent.trim(), r.width, r.height]; })""")
+        assert boxes
+        for text, width, height in boxes:
+            assert width >= 24 and height >= 24, (lang, path, text, width, height)
+
+
+def test_every_page_has_the_landmarks_screen_readers_jump_between(site, page):
+    for lang in LANGS:
+        page.goto(url(site, lang, TEMPLATES["prisoner"]))
+        assert page.get_by_role("banner").count() == 1
+        assert page.get_by_role("main").count() == 1
+        assert page.get_by_role("contentinfo").count() == 1
+        navigation = page.get_by_role("navigation")
+        labels = {navigation.nth(i).get_attribute("aria-label") for i in range(navigation.count())}
+        assert len(labels) == navigation.count() >= 2
+
+
+def test_pages_read_the_same_with_javascript_off(site, browser):
+    texts = []
+    for enabled in (True, False):
+        context = browser.new_context(java_script_enabled=enabled)
+        page = context.new_page()
+        page.goto(url(site, "fa", TEMPLATES["event"]))
+        texts.append(page.inner_text("main"))
+        context.close()
+    assert texts[0] == texts[1] and len(texts[0]) > 500
+
+
+def test_farsi_pages_lay_out_right_to_left(site, page, tmp_path):
+    page.goto(url(site, "fa", TEMPLATES["index"]))
+    shot = tmp_path / "fa-index.png"
+    page.screenshot(path=str(shot), full_page=False)
+    width = page.viewport_size["width"]
+    nav = page.evaluate("() => [...document.querySelectorAll('.site-nav a')].map(a => a.getBoundingClientRect().x)")
+    assert nav == sorted(nav, reverse=True), "navigation should start at the right"
+    heading = page.evaluate("""() => { const h = document.querySelector('main h1'); const r = h.getBoundingClientRect();
+        const m = document.querySelector('main').getBoundingClientRect(); const range = document.createRange();
+        range.selectNodeContents(h); const t = range.getBoundingClientRect();
+        return {direction: getComputedStyle(h).direction, textRight: t.right, textLeft: t.left, mainRight: m.right,
+                paddingRight: parseFloat(getComputedStyle(document.querySelector('main')).paddingRight)}; }""")
+    assert heading["direction"] == "rtl"
+    assert abs(heading["textRight"] - (heading["mainRight"] - heading["paddingRight"])) < 2, heading
+    assert heading["textLeft"] > width / 3, "a short heading sits at the right, leaving the left empty"
+    site_name = page.locator(".site-name").bounding_box()
+    assert site_name["x"] + site_name["width"] > width * 0.6
+    assert shot.stat().st_size > 10_000
+    report("Farsi layout", f"screenshot {shot}: navigation x {[round(x) for x in nav]}")
+
+
+def test_only_farsi_pages_fetch_the_farsi_font_and_only_from_the_site(site, page):
+    page.goto(url(site, "en", TEMPLATES["prisoner"]))
+    page.wait_for_load_state("networkidle")
+    assert not [r for r in page.requests if r.endswith(".woff2")]
+    page.requests.clear()
+    page.goto(url(site, "fa", TEMPLATES["article"]))
+    page.wait_for_load_state("networkidle")
+    fonts = [r for r in page.requests if r.endswith(".woff2")]
+    assert fonts and all(r.startswith("file://") and "/theme/fonts/vazirmatn-" in r for r in fonts)
+    assert page.evaluate("document.fonts.check('16px Vazirmatn', 'سلام')")
+
+
+def test_the_offline_bundle_walks_from_home_to_farsi_to_an_article_and_back_to_english(unzipped_bundle, page):
+    failed = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.goto((unzipped_bundle / "index.html").as_uri())
+    assert page.get_attribute("html", "lang") == "en"
+    page.click("nav.languages a[lang=fa]")
+    assert page.url.endswith("/fa/index.html") and page.get_attribute("html", "dir") == "rtl"
+    title = page.inner_text(".entries .entry-title a >> nth=0")
+    page.click(".entries .entry-title a >> nth=0")
+    assert page.inner_text("main h1") == title
+    article = page.url.split("/fa/", 1)[1]
+    page.click("nav.languages a[lang=en]")
+    assert page.get_attribute("html", "lang") == "en"
+    assert page.url == (unzipped_bundle / article).as_uri()
+    page.click(".site-nav a >> nth=0")
+    assert page.url.endswith("/updates/index.html")
+    assert failed == []
+    assert all(r.startswith("file://") for r in page.requests)
