@@ -45,7 +45,7 @@ INDEX_SAVE_AS = "index.html"
 PRISONER_URL = PRISONER_SAVE_AS = "prisoners/{slug}.html"
 PRISONER_LANG_URL = PRISONER_LANG_SAVE_AS = PRISONER_URL
 PRISONERS_INDEX_SAVE_AS = "prisoners/index.html"
-DIRECT_TEMPLATES = ["index", "tags", "archives", "404", "mirrors"]
+DIRECT_TEMPLATES = ["index", "tags", "archives", "404", "mirrors", "subscribe", "search"]
 # Translations are written by their own language's subsite, never as copies.
 ARTICLE_LANG_URL = ARTICLE_LANG_SAVE_AS = ""
 PAGE_LANG_URL = PAGE_LANG_SAVE_AS = ""
@@ -130,11 +130,13 @@ MARKDOWN = {
 }
 
 # --- Reaching readers ----------------------------------------------------------
-# Everything comes from the site itself; no script runs. Sent as a <meta> in
-# every page and, for hosts that read it, in the _headers file.
+# Everything comes from the site itself and no inline code runs; the only
+# scripts are progressive enhancements (search, copy link). Search runs
+# Pagefind's WebAssembly. Sent as a <meta> in every page and, for hosts that
+# read it, in the _headers file.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-    "base-uri 'none'; form-action 'self'"
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; "
+    "style-src 'self'; img-src 'self' data:; font-src 'self'; base-uri 'none'; form-action 'self'"
 )
 # Other addresses of this site, listed on the "Other ways to reach this site"
 # page: full URLs of mirrors, and an onion service (also sent as an

@@ -18,6 +18,7 @@ import posixpath
 from urllib.parse import urljoin, urlsplit
 
 from babel import Locale
+from babel.core import get_global
 from jinja2 import pass_context
 from pelican import signals
 from pelican.log import LimitFilter
@@ -48,6 +49,12 @@ def native_name(lang: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+def og_locale(lang: str) -> str:
+    """Open Graph locale (language_TERRITORY) from CLDR's likely subtags: fa → fa_IR."""
+    likely = get_global("likely_subtags").get(lang, lang).split("_")
+    return f"{likely[0]}_{likely[-1]}"
+
+
 def site_languages(settings) -> list[str]:
     main = settings.get("I18N_MAIN_LANG") or settings["DEFAULT_LANG"]
     return [main, *(lang for lang in settings.get("I18N_SUBSITES", {}) if lang != main)]
@@ -63,6 +70,12 @@ def root_path(context, path) -> str:
     """`path` of this language's site as a path from the main site's root (fa/index.html)."""
     prefix = context["relpath_to_site"](context["main_lang"], context["DEFAULT_LANG"])
     return posixpath.normpath(posixpath.join(prefix, path))
+
+
+@pass_context
+def absolute(context, path) -> str:
+    """The public address of `path` (relative to this language's site), whatever RELATIVE_URLS says."""
+    return f"{context['SITE_ABSOLUTE_URL'].rstrip('/')}/{root_path(context, path)}"
 
 
 @pass_context
@@ -119,6 +132,8 @@ def configure(pelican_obj):
     settings["I18N_LANGUAGES"] = site_languages(settings)
     # Subsites inherit the main FEED_DOMAIN; their feeds live under their own URL.
     settings["FEED_DOMAIN"] = settings["SITEURL"]
+    # Pages see SITEURL made relative; share links and previews need the address.
+    settings.setdefault("SITE_ABSOLUTE_URL", settings["SITEURL"])
     for originals in range(2, len(settings["I18N_LANGUAGES"]) + 1):
         template = "There are %s original (not translated) items %s: " + "\n%s" * originals
         LimitFilter._ignore.add((logging.WARNING, template))
@@ -127,6 +142,8 @@ def configure(pelican_obj):
 def add_template_helpers(generator):
     generator.env.filters["href"] = href
     generator.env.filters["root_path"] = root_path
+    generator.env.filters["absolute"] = absolute
+    generator.env.filters["og_locale"] = og_locale
     generator.env.globals["alternates"] = alternates
     generator.env.filters["text_direction"] = text_direction
 

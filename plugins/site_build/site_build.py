@@ -18,8 +18,9 @@ import sys
 import tempfile
 import zipfile
 
-# Files only a web host reads; an offline copy has no use for them.
-HOST_ONLY = {"_headers"}
+# What only a web host can use: header rules, and the search index, which
+# browsers do not load from files.
+HOST_ONLY = {"_headers", "pagefind"}
 
 
 def build(settings_file: str, output: str, content: str = "content", *, extra_args=()) -> int:
@@ -39,6 +40,8 @@ def build(settings_file: str, output: str, content: str = "content", *, extra_ar
     try:
         result = subprocess.run(command, check=False, capture_output=True, text=True)
         if result.returncode == 0:
+            result = index_for_search(staging, result)
+        if result.returncode == 0:
             _replace(staging, output)
             sys.stdout.write(result.stdout + result.stderr)
         else:
@@ -46,6 +49,16 @@ def build(settings_file: str, output: str, content: str = "content", *, extra_ar
         return result.returncode
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def index_for_search(site: str, built: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
+    """Add Pagefind's search index (one per page language) to the built site."""
+    indexed = subprocess.run([sys.executable, "-m", "pagefind", "--site", site, "--silent"],
+                             check=False, capture_output=True, text=True)
+    if indexed.returncode:
+        return subprocess.CompletedProcess(built.args, indexed.returncode, built.stdout,
+                                           "search index: " + (indexed.stderr or indexed.stdout))
+    return built
 
 
 FATAL_MARK = "RuntimeError: Warning or error encountered"
@@ -99,7 +112,8 @@ def bundle(settings_file: str, directory: str, content: str = "content", *,
             return status, target
         partial = os.path.join(work, f"{name}.zip")
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-            for folder, _, files in sorted(os.walk(site)):
+            for folder, folders, files in sorted(os.walk(site)):
+                folders[:] = [f for f in folders if f not in HOST_ONLY]
                 for file_name in sorted(files):
                     if file_name in HOST_ONLY:
                         continue
