@@ -175,3 +175,45 @@ def test_the_offline_bundle_walks_from_home_to_farsi_to_an_article_and_back_to_e
     assert page.url.endswith("/updates/index.html")
     assert failed == []
     assert all(r.startswith("file://") for r in page.requests)
+
+
+@pytest.fixture(scope="module")
+def served_site(site):
+    """The built site over HTTP on the loopback address (the search index is fetched, not read from files)."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site.output))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.mark.parametrize("lang, query", [("fa", "اوین"), ("es", "vigilia"), ("en", "Nobel")])
+def test_search_finds_pages_in_the_readers_language(served_site, page, lang, query):
+    prefix = "" if lang == "en" else f"/{lang}"
+    page.goto(f"{served_site}{prefix}/search.html")
+    page.wait_for_selector(".search-form", state="visible")
+    assert page.is_hidden(".search-fallback")
+    page.fill("#search-query", query)
+    page.press("#search-query", "Enter")
+    page.wait_for_selector(".search-results li a")
+    hrefs = page.eval_on_selector_all(".search-results li a", "links => links.map(a => a.getAttribute('href'))")
+    assert hrefs
+    for href in hrefs:
+        assert href.startswith(f"{prefix}/") and not (lang == "en" and href.startswith(("/fa/", "/es/"))), href
+    assert all(r.startswith(served_site) for r in page.requests), "everything loads from the site itself"
+    report("search", f"{lang} '{query}': {len(hrefs)} results, first {hrefs[0]}")
+
+
+def test_without_javascript_the_search_page_offers_places_to_browse(site, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(url(site, "fa", "search.html"))
+    assert page.is_visible(".search-fallback") and page.is_hidden(".search-form")
+    assert page.locator(".search-fallback a").count() == 5
+    context.close()
