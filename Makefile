@@ -6,8 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: build test serve publish clean catalogs bundle check translations
-build serve publish clean catalogs bundle check translations: $(VENV)/.installed
+.PHONY: build test serve publish clean catalogs bundle check translations digest
+build serve publish clean catalogs bundle check translations digest: $(VENV)/.installed
 	$(BIN)/invoke $@
 
 test: $(VENV)/.installed node_modules/.installed /usr/bin/chromium /usr/bin/java

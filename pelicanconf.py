@@ -146,6 +146,11 @@ ONION_ADDRESS = ""
 # Images in content/images/ are re-saved without metadata and in these widths.
 IMAGE_WIDTHS = [480, 960]
 
+# Email digest: `invoke digest` sets these for one build; a normal build
+# writes no digest.
+DIGEST_SINCE = None
+DIGEST_UNTIL = None
+
 # --- Plugins ------------------------------------------------------------------
 # Order matters: Pelican imports plugins by name in this order, and the
 # plugins below local_dates import it; the catalogs must be compiled before
@@ -162,6 +167,7 @@ PLUGINS = [
     "events",
     "prisoners",
     "images",
+    "digest",
     "host_files",
 ]
 

@@ -1,5 +1,6 @@
 """Everyday tasks: `invoke --list`. Each one calls Pelican or a plugin function."""
 
+import datetime
 import os
 import shutil
 import sys
@@ -12,6 +13,7 @@ from content_contract import check_content  # noqa: E402
 from pelican.settings import read_settings  # noqa: E402
 from scaffold import ScaffoldError, new_piece  # noqa: E402
 from site_build import build as build_site  # noqa: E402
+from site_build import build_digests  # noqa: E402
 from site_build import bundle as bundle_site  # noqa: E402
 from translation_status import format_report, translation_report  # noqa: E402
 from ui_catalogs import update_catalogs  # noqa: E402
@@ -99,6 +101,22 @@ def bundle(c, directory="."):
     if status:
         sys.exit(status)
     print(path)
+
+
+@task(help={
+    "since": "first day (YYYY-MM-DD); default: the day after the last digest in digests/",
+    "until": "last day (YYYY-MM-DD); default: today",
+    "lang": "one language (en, fa, es); default: all",
+})
+def digest(c, since=None, until=None, lang=None):
+    """Write the email digest (HTML and plain text) per language into digests/<until>/."""
+    day = datetime.date.fromisoformat
+    langs = [lang] if lang else ["en", *SUBSITE_LANGS]
+    status, files = build_digests("publishconf.py", "digests", langs, since=since and day(since),
+                                  until=until and day(until))
+    if status:
+        sys.exit(status)
+    print("\n".join(files))
 
 
 @task

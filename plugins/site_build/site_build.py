@@ -122,3 +122,46 @@ def bundle(settings_file: str, directory: str, content: str = "content", *,
         os.makedirs(directory, exist_ok=True)
         shutil.move(partial, target)
     return 0, target
+
+
+def build_digests(settings_file: str, directory: str, langs, *, since=None, until=None,
+                  content: str = "content", main_lang: str = "en") -> tuple[int, list[str]]:
+    """Write <directory>/<until>/<lang>.html and .txt, the email digest of each language.
+
+    `since` defaults to the day after the newest digest in `directory`, or a
+    week before `until`; `until` defaults to today. Returns (status, files).
+    """
+    until = until or datetime.date.today()
+    if since is None:
+        earlier = [datetime.date.fromisoformat(name) for name in _listdir(directory)
+                   if _is_day(name) and datetime.date.fromisoformat(name) < until]
+        since = max(earlier) + datetime.timedelta(days=1) if earlier else until - datetime.timedelta(days=6)
+    overrides = [f'DIGEST_SINCE="{since.isoformat()}"', f'DIGEST_UNTIL="{until.isoformat()}"',
+                 f'BUILD_DATE="{until.isoformat()}"']
+    written = []
+    with tempfile.TemporaryDirectory() as work:
+        site = os.path.join(work, "site")
+        status = build(settings_file, site, content, extra_args=["--extra-settings", *overrides])
+        if status:
+            return status, written
+        target = os.path.join(directory, until.isoformat())
+        os.makedirs(target, exist_ok=True)
+        for lang in langs:
+            source = site if lang == main_lang else os.path.join(site, lang)
+            for extension in ("html", "txt"):
+                path = os.path.join(target, f"{lang}.{extension}")
+                shutil.copyfile(os.path.join(source, f"digest.{extension}"), path)
+                written.append(path)
+    return 0, written
+
+
+def _listdir(directory: str) -> list[str]:
+    return os.listdir(directory) if os.path.isdir(directory) else []
+
+
+def _is_day(name: str) -> bool:
+    try:
+        datetime.date.fromisoformat(name)
+        return True
+    except ValueError:
+        return False

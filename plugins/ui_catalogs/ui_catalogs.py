@@ -17,9 +17,9 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 from pelican import signals
 
 DOMAIN = "messages"
-EXTRACT_METHODS = [("**.html", "jinja2")]
-EXTRACT_OPTIONS = {"**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "True",
-                               "lstrip_blocks": "True"}}
+EXTRACT_METHODS = [("**.html", "jinja2"), ("**.txt", "jinja2")]
+_JINJA = {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"}
+EXTRACT_OPTIONS = {"**.html": _JINJA, "**.txt": _JINJA}
 
 
 def catalog_path(theme: str, lang: str) -> str:

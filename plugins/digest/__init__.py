@@ -1,0 +1,3 @@
+from .digest import DigestGenerator, period_pieces, register
+
+__all__ = ["DigestGenerator", "period_pieces", "register"]
