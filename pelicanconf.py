@@ -173,4 +173,9 @@ PLUGINS = [
 
 # --- Build --------------------------------------------------------------------
 DELETE_OUTPUT_DIRECTORY = True
-LOAD_CONTENT_CACHE = False
+# Parsed Markdown is cached per file (by modification time) in CACHE_PATH and
+# shared by all languages: every file is parsed once per build, and not at
+# all when it did not change. `invoke clean` empties the cache.
+CACHE_CONTENT = True
+CONTENT_CACHING_LAYER = "reader"
+LOAD_CONTENT_CACHE = True

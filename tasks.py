@@ -119,6 +119,14 @@ def digest(c, since=None, until=None, lang=None):
     print("\n".join(files))
 
 
+@task(help={"updates": "updates per language (default 1000)", "runs": "runs per scenario (default 3)"})
+def bench(c, updates=1000, runs=3):
+    """Time this project's build against stock Pelican + i18n_subsites on a synthetic corpus."""
+    from benchmarks.bench import run
+
+    print(run(updates, runs))
+
+
 @task
 def clean(c):
     """Remove built output and caches."""

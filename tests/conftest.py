@@ -43,7 +43,8 @@ def run_build(output: Path, *, settings: str = "pelicanconf.py", content: Path =
     for all: Pelican keeps only the last flag's values).
     """
     overrides = {"BUILD_DATE": BUILD_DATE, **(overrides or {})}
-    extra_args = [*extra_args, "--extra-settings",
+    # Each test build gets its own content cache, beside its output.
+    extra_args = [*extra_args, "--cache-path", str(output.parent / f"{output.name}-cache"), "--extra-settings",
                   *(f"{key}={json.dumps(value, ensure_ascii=False)}" for key, value in overrides.items())]
     code = (
         "import sys; sys.path.insert(0, 'plugins'); from site_build import build; "

@@ -18,6 +18,8 @@ from pelican import signals
 
 from local_dates import parse_local_time
 
+# LibYAML's parser when PyYAML has it: the check reads every file on every build.
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FILE_NAME = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[^.]+)\.md$")
 INTERNAL_LINK = re.compile(r"\{(?:filename|static|attach)\}([^\s)\"'>#?]+)")
 SLUG_CHARACTER = re.compile(r"\w", re.UNICODE)
@@ -144,7 +146,7 @@ def check_file(path: str, shown: str, section: str, languages, slugs) -> list[st
         return [*problems, f"{shown}: front-matter: missing; start the file with a '---' line, "
                            "the fields, then another '---' line"]
     try:
-        meta = yaml.safe_load(match["yaml"])
+        meta = yaml.load(match["yaml"], Loader=SafeLoader)
     except yaml.reader.ReaderError as error:
         return [*problems, f"{shown}: front-matter: contains an invisible control character "
                            f"(U+{error.character:04X}); delete it"]

@@ -8,7 +8,10 @@ offer through `picture(name)`: a <picture> with srcset, width and height.
 """
 
 import functools
+import hashlib
 import os
+import shutil
+import tempfile
 
 from PIL import Image, ImageOps
 from pelican import signals
@@ -48,8 +51,30 @@ def derivatives(path: str, widths) -> dict:
     }
 
 
-def process_images(source_dir: str, target_dir: str, widths) -> list[str]:
-    """Write metadata-free originals and sized copies; return the files written."""
+def _encode(path: str, name: str, target_dir: str, widths) -> None:
+    """Write the metadata-free original and the sized copies of one image."""
+    with Image.open(path) as image:
+        fmt = image.format
+        clean = _pixels_only(image)
+    extension, options = FALLBACK_FORMATS.get(fmt, ("png", {}))
+    original = clean.convert("RGB") if fmt == "JPEG" else clean
+    original.save(os.path.join(target_dir, name), format=fmt if fmt in ("JPEG", "PNG", "WEBP") else "PNG",
+                  **options)
+    info = derivatives(path, widths)
+    for (webp_name, w, h), (fallback_name, _, _) in zip(info["webp"], info["fallback"]):
+        resized = clean.resize((w, h), Image.Resampling.LANCZOS)
+        resized.save(os.path.join(target_dir, webp_name), format="WEBP", **WEBP_OPTIONS)
+        (resized.convert("RGB") if extension == "jpg" else resized).save(
+            os.path.join(target_dir, fallback_name), **options)
+
+
+def process_images(source_dir: str, target_dir: str, widths, cache_dir: str | None = None) -> list[str]:
+    """Write metadata-free originals and sized copies; return the files written.
+
+    Encoding is the slow part, so each image's files are kept in `cache_dir`
+    under a digest of its bytes and the widths, and copied from there while
+    the image is unchanged.
+    """
     written = []
     if not os.path.isdir(source_dir):
         return written
@@ -57,23 +82,25 @@ def process_images(source_dir: str, target_dir: str, widths) -> list[str]:
     for name in sorted(os.listdir(source_dir)):
         path = os.path.join(source_dir, name)
         try:
-            with Image.open(path) as image:
-                fmt = image.format
-                clean = _pixels_only(image)
+            with Image.open(path):
+                pass
         except OSError:
             continue  # not an image Pillow reads (e.g. SVG): copied as it is
-        extension, options = FALLBACK_FORMATS.get(fmt, ("png", {}))
-        original = clean.convert("RGB") if fmt == "JPEG" else clean
-        original.save(os.path.join(target_dir, name), format=fmt if fmt in ("JPEG", "PNG", "WEBP") else "PNG",
-                      **options)
-        written.append(name)
-        info = derivatives(path, widths)
-        for (webp_name, w, h), (fallback_name, _, _) in zip(info["webp"], info["fallback"]):
-            resized = clean.resize((w, h), Image.Resampling.LANCZOS)
-            resized.save(os.path.join(target_dir, webp_name), format="WEBP", **WEBP_OPTIONS)
-            (resized.convert("RGB") if extension == "jpg" else resized).save(
-                os.path.join(target_dir, fallback_name), **options)
-            written += [webp_name, fallback_name]
+        with open(path, "rb") as source:
+            digest = hashlib.sha256(source.read() + repr(sorted(widths)).encode()).hexdigest()[:16]
+        encoded = os.path.join(cache_dir, f"{name}-{digest}") if cache_dir else tempfile.mkdtemp()
+        if not os.path.isdir(encoded) or not os.listdir(encoded):
+            partial = f"{encoded}.partial"
+            shutil.rmtree(partial, ignore_errors=True)
+            os.makedirs(partial)
+            _encode(path, name, partial, widths)
+            shutil.rmtree(encoded, ignore_errors=True)
+            os.replace(partial, encoded)
+        for file_name in sorted(os.listdir(encoded)):
+            shutil.copyfile(os.path.join(encoded, file_name), os.path.join(target_dir, file_name))
+            written.append(file_name)
+        if not cache_dir:
+            shutil.rmtree(encoded)
     return written
 
 
@@ -95,8 +122,8 @@ def write_images(pelican_obj):
     settings = pelican_obj.settings
     if settings["DEFAULT_LANG"] in settings.get("I18N_SUBSITES", {}):
         return  # images live once, in the main site
-    process_images(os.path.join(settings["PATH"], "images"),
-                   os.path.join(settings["OUTPUT_PATH"], "images"), settings["IMAGE_WIDTHS"])
+    process_images(os.path.join(settings["PATH"], "images"), os.path.join(settings["OUTPUT_PATH"], "images"),
+                   settings["IMAGE_WIDTHS"], os.path.join(settings["CACHE_PATH"], "images"))
 
 
 def register():

@@ -7,6 +7,7 @@
   language switcher and the hreflang links both come from it.
 - Subsites publish their feeds under their own address (FEED_DOMAIN).
 - Section (category) names are shown in the reader's language.
+- Subsites share the main site's reader cache, so each file is parsed once.
 - Pelican's "several original items" warning is expected for partial
   translations under i18n_subsites and is silenced; all others stay fatal.
 """
@@ -129,6 +130,12 @@ def configure(pelican_obj):
     settings = pelican_obj.settings
     if settings["DEFAULT_LANG"] not in settings.get("I18N_SUBSITES", {}):
         settings["I18N_MAIN_LANG"] = settings["DEFAULT_LANG"]
+        settings["I18N_MAIN_CACHE_PATH"] = settings["CACHE_PATH"]
+    else:
+        # One reader cache for all languages: the main site parses each file
+        # once and saves the cache; every subsite then reads its copy from it
+        # instead of parsing every file of every language again.
+        settings["CACHE_PATH"] = settings["I18N_MAIN_CACHE_PATH"]
     settings["I18N_LANGUAGES"] = site_languages(settings)
     # Subsites inherit the main FEED_DOMAIN; their feeds live under their own URL.
     settings["FEED_DOMAIN"] = settings["SITEURL"]

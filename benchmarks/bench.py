@@ -1,0 +1,82 @@
+"""Build-time benchmark: this project's build against stock Pelican + i18n_subsites.
+
+Both build the same synthetic corpus (benchmarks/corpus.py). For each, in
+one run: a cold full build (no output, no cache), a warm rebuild with
+nothing changed, and a rebuild after one file changed; each the median of
+several runs, with the peak memory of the build processes.
+"""
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from benchmarks.corpus import make_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def timed(command, cwd=ROOT) -> tuple[float, int]:
+    """Wall seconds and peak resident memory (KiB) of `command` and the processes it waited for."""
+    result = subprocess.run(["/usr/bin/time", "-f", "%e %M", *command], cwd=cwd,
+                            capture_output=True, text=True)
+    if result.returncode:
+        raise RuntimeError(f"{command[:4]} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+    seconds, peak = result.stderr.strip().splitlines()[-1].split()
+    return float(seconds), int(peak)
+
+
+def stock_command(corpus, output, cache):
+    return [sys.executable, "-m", "pelican", str(corpus), "-s", str(ROOT / "benchmarks" / "stockconf.py"),
+            "-o", str(output), "--cache-path", str(cache), "-q"]
+
+
+def project_command(corpus, output, cache):
+    code = ("import sys; sys.path.insert(0, 'plugins'); from site_build import build; "
+            f"sys.exit(build('pelicanconf.py', {str(output)!r}, {str(corpus)!r}, "
+            f"extra_args=['--cache-path', {str(cache)!r}, '-q']))")
+    return [sys.executable, "-c", code]
+
+
+def measure(command_for, corpus: Path, work: Path, runs: int) -> dict:
+    """{scenario: (median seconds, peak KiB)} for cold, warm and one-file-changed builds."""
+    results = {"cold": [], "warm": [], "one change": []}
+    changed = corpus / "updates" / "update-0.en.md"
+    original = changed.read_text(encoding="utf-8")
+    for run in range(runs):
+        output, cache = work / "output", work / "cache"
+        shutil.rmtree(output, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+        results["cold"].append(timed(command_for(corpus, output, cache)))
+        results["warm"].append(timed(command_for(corpus, output, cache)))
+        changed.write_text(original + f"\nOne more line, run {run}.\n", encoding="utf-8")
+        results["one change"].append(timed(command_for(corpus, output, cache)))
+        changed.write_text(original, encoding="utf-8")
+    return {name: (statistics.median(s for s, _ in values), max(m for _, m in values))
+            for name, values in results.items()}
+
+
+def run(updates: int = 1000, runs: int = 3) -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        corpus = make_corpus(tmp / "content", updates)
+        files = sum(1 for _ in corpus.rglob("*.md"))
+        stock = measure(stock_command, corpus, tmp / "stock", runs)
+        project = measure(project_command, corpus, tmp / "project", runs)
+    lines = [f"Corpus: {updates} updates x 3 languages, {files} Markdown files; median of {runs} runs; "
+             f"{os.cpu_count()} CPUs",
+             "",
+             "| build | stock (s) | project (s) | stock/project | stock peak (MiB) | project peak (MiB) |",
+             "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for name in stock:
+        (s_time, s_mem), (p_time, p_mem) = stock[name], project[name]
+        lines.append(f"| {name} | {s_time:.2f} | {p_time:.2f} | {s_time / p_time:.2f}x | "
+                     f"{s_mem / 1024:.0f} | {p_mem / 1024:.0f} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(run(*(int(arg) for arg in sys.argv[1:])))
