@@ -120,6 +120,8 @@ JINJA_ENVIRONMENT = {
     "autoescape": True,
     "trim_blocks": True,
     "lstrip_blocks": True,
+    # Templates do not change during a build; no file checks per include.
+    "auto_reload": False,
 }
 MARKDOWN = {
     "extension_configs": {
@@ -161,6 +163,7 @@ PLUGINS = [
     "local_dates",
     "content_contract",
     "safe_text",
+    "template_cache",
     "ui_catalogs",
     "i18n_subsites",
     "multilingual",

@@ -1,0 +1,3 @@
+from .template_cache import SharedBytecodeCache, register
+
+__all__ = ["SharedBytecodeCache", "register"]
