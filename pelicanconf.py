@@ -182,5 +182,3 @@ DELETE_OUTPUT_DIRECTORY = True
 CACHE_CONTENT = True
 CONTENT_CACHING_LAYER = "reader"
 LOAD_CONTENT_CACHE = True
-# Compressing the cache cost more time than reading it saved.
-GZIP_CACHE = False
