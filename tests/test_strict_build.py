@@ -62,3 +62,16 @@ def test_a_failed_build_leaves_the_previous_site_untouched(content_copy, tmp_pat
     after = {p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()}
     assert after == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_an_unreadable_content_cache_only_costs_time(tmp_path):
+    output = tmp_path / "output"
+    assert run_build(output).status == 0
+    cache = tmp_path / "output-cache"
+    cached = [p for p in cache.rglob("*") if p.is_file()]
+    assert cached
+    for path in cached:
+        path.write_bytes(b"\x1f\x8b not a cache")
+    build = run_build(output)
+    assert build.status == 0, build.log
+    assert (output / "fa" / "index.html").is_file()

@@ -39,6 +39,10 @@ def build(settings_file: str, output: str, content: str = "content", *, extra_ar
     ]
     try:
         result = subprocess.run(command, check=False, capture_output=True, text=True)
+        if result.returncode and "pickle" in result.stderr.lower():
+            # An unreadable content cache (left by another Pelican version, or
+            # cut short) costs only time: build again without reading it.
+            result = subprocess.run([*command, "--ignore-cache"], check=False, capture_output=True, text=True)
         if result.returncode == 0:
             result = index_for_search(staging, result)
         if result.returncode == 0:
