@@ -1,5 +1,6 @@
 """Strict builds: i18n_subsites' traps give clear errors, and a failed build changes nothing."""
 
+import gzip
 import shutil
 
 from conftest import ROOT, run_build
@@ -71,7 +72,7 @@ def test_an_unreadable_content_cache_only_costs_time(tmp_path):
     cached = [p for p in cache.rglob("*") if p.is_file()]
     assert cached
     for path in cached:
-        path.write_bytes(b"\x1f\x8b not a cache")
+        path.write_bytes(gzip.compress(b"not a pickle"))
     build = run_build(output)
     assert build.status == 0, build.log
     assert (output / "fa" / "index.html").is_file()
