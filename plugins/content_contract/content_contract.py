@@ -71,7 +71,7 @@ def _is_date(value) -> bool:
     return value.year in YEARS
 
 
-def _field_problem(kind, value, meta, slugs) -> str | None:
+def _field_problem(kind, value, slugs) -> str | None:
     """Why `value` is not a valid `kind`, or None."""
     if isinstance(kind, tuple):
         return None if value in kind else f"{value!r} is not one of {', '.join(kind)}"
@@ -168,7 +168,7 @@ def check_file(path: str, shown: str, section: str, languages, slugs) -> list[st
             hint = f"did you mean {guess[0]!r}?" if guess else f"known fields: {', '.join(fields)}"
             problems.append(f"{shown}: {field}: unknown field; {hint}")
         elif value not in (None, ""):
-            problem = _field_problem(fields[field], value, meta, slugs)
+            problem = _field_problem(fields[field], value, slugs)
             if problem:
                 problems.append(f"{shown}: {field}: {problem}")
     if not match["body"].strip() and section != "prisoners":
