@@ -39,6 +39,7 @@ def join_url(base: str, path: str) -> str:
     return joined + "/" if path.endswith("/") and joined != "." else joined
 
 
+@functools.cache
 def text_direction(lang: str) -> str:
     return Locale.parse(lang).text_direction
 
@@ -50,6 +51,7 @@ def native_name(lang: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+@functools.cache
 def og_locale(lang: str) -> str:
     """Open Graph locale (language_TERRITORY) from CLDR's likely subtags: fa → fa_IR."""
     likely = get_global("likely_subtags").get(lang, lang).split("_")
