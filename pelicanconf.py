@@ -154,9 +154,9 @@ DIGEST_SINCE = None
 DIGEST_UNTIL = None
 
 # --- Plugins ------------------------------------------------------------------
-# Order matters: Pelican imports plugins by name in this order, and the
-# plugins below local_dates import it; the catalogs must be compiled before
-# i18n_subsites installs them.
+# Order matters: Pelican imports plugins by name in this order, and later
+# plugins import earlier ones (local_dates, content_contract); the catalogs
+# must be compiled before i18n_subsites installs them.
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "yaml_metadata",

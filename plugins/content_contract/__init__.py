@@ -1,3 +1,3 @@
-from .content_contract import check_content, register
+from .content_contract import PRISONER_STATUSES, check_content, register
 
-__all__ = ["check_content", "register"]
+__all__ = ["PRISONER_STATUSES", "check_content", "register"]

@@ -76,6 +76,12 @@ def root_path(context, path) -> str:
 
 
 @pass_context
+def main_site(context, path) -> str:
+    """`path` of the main site (images, search index) as seen from this language's site."""
+    return posixpath.join(context["relpath_to_site"](context["DEFAULT_LANG"], context["main_lang"]), path)
+
+
+@pass_context
 def absolute(context, path) -> str:
     """The public address of `path` (relative to this language's site), whatever RELATIVE_URLS says."""
     return f"{context['SITE_ABSOLUTE_URL'].rstrip('/')}/{root_path(context, path)}"
@@ -151,6 +157,7 @@ def configure(pelican_obj):
 def add_template_helpers(generator):
     generator.env.filters["href"] = href
     generator.env.filters["root_path"] = root_path
+    generator.env.filters["main_site"] = main_site
     generator.env.filters["absolute"] = absolute
     generator.env.filters["og_locale"] = og_locale
     generator.env.globals["alternates"] = alternates

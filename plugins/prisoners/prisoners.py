@@ -14,9 +14,8 @@ from pelican.contents import Content
 from pelican.generators import Generator
 from pelican.plugins.i18n_subsites.i18n_subsites import relpath_to_site
 
+from content_contract import PRISONER_STATUSES
 from local_dates import build_date, years_and_months
-
-STATUSES = ("imprisoned", "on-furlough", "released", "executed", "disappeared", "unknown")
 
 
 class Prisoner(Content):
@@ -34,9 +33,9 @@ class Prisoner(Content):
 
 
 def group_by_status(prisoners):
-    """[(status, [prisoners sorted by name])] in the order of STATUSES, empty groups left out."""
+    """[(status, [prisoners sorted by name])] in the order of PRISONER_STATUSES, empty groups left out."""
     groups = []
-    for status in STATUSES:
+    for status in PRISONER_STATUSES:
         members = sorted((p for p in prisoners if p.detention == status), key=lambda p: p.title)
         if members:
             groups.append((status, members))

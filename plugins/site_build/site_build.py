@@ -79,8 +79,8 @@ def failure_lines(log: str) -> list[str]:
             if line.startswith((" ", "\t", "^")) or not line.strip():
                 continue
             in_traceback = False
-            if line.strip() == FATAL_MARK or line.strip() in kept:
-                continue
+            if line.strip() in kept:
+                continue  # the exception repeats the message logged above it
         if line.strip() and line.strip() != FATAL_MARK and not line.startswith("During handling"):
             kept.append(line.rstrip())
     return kept or ["The build failed without a message; run Pelican with --debug for details."]
