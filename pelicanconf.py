@@ -160,6 +160,7 @@ DIGEST_UNTIL = None
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "yaml_metadata",
+    "libyaml_reader",
     "local_dates",
     "content_contract",
     "safe_text",
@@ -172,6 +173,7 @@ PLUGINS = [
     "images",
     "digest",
     "host_files",
+    "build_cache",
 ]
 
 # --- Build --------------------------------------------------------------------

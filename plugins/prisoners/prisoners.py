@@ -53,7 +53,7 @@ class PrisonersGenerator(Generator):
         lang = self.settings["DEFAULT_LANG"]
         folder = self.settings["PRISONERS_PATH"]
         profiles = []
-        for path in self.get_files(folder, extensions=("md",)):
+        for path in sorted(self.get_files(folder, extensions=("md",))):
             profile = self.readers.read_file(base_path=self.path, path=path, content_class=Prisoner,
                                              context=self.context)
             if profile.status == "published":

@@ -11,6 +11,7 @@ to Pelican's own message.
 """
 
 import datetime
+import json
 import os
 import shutil
 import subprocess
@@ -21,13 +22,30 @@ import zipfile
 # What only a web host can use: header rules, and the search index, which
 # browsers do not load from files.
 HOST_ONLY = {"_headers", "pagefind"}
+# Pelican collects content files in a set: with string hashing fixed, it
+# reads them in the same order every run, so pieces of the same date are
+# listed in the same order and unchanged pages come out byte for byte.
+PELICAN_HASH_SEED = {"PYTHONHASHSEED": "0"}
 
 
-def build(settings_file: str, output: str, content: str = "content", *, extra_args=()) -> int:
-    """Build `content` with `settings_file` into `output`; return Pelican's exit status."""
+def build(settings_file: str, output: str, content: str = "content", *, extra_args=(), reuse: bool = True) -> int:
+    """Build `content` with `settings_file` into `output`; return Pelican's exit status.
+
+    With `reuse`, pages whose inputs did not change are taken from the
+    previous build in `output` instead of rendered again, and when no input
+    changed at all (see build_inputs) the build is skipped.
+    """
     output = os.path.abspath(output)
     parent = os.path.dirname(output)
     os.makedirs(parent, exist_ok=True)
+    inputs = stamp = None
+    if reuse:
+        settings = _settings(settings_file, content, extra_args)
+        inputs, stamp = build_inputs(settings), _stamp_path(settings, output)
+        if os.path.isdir(output) and _read(stamp) == inputs:
+            print(f"Nothing changed since the last build of {output}.")
+            return 0
+        extra_args = _with_setting(extra_args, "PREVIOUS_OUTPUT_PATH", output)
     staging = tempfile.mkdtemp(prefix=f".{os.path.basename(output)}-building-", dir=parent)
     command = [
         sys.executable, "-m", "pelican", content,
@@ -38,15 +56,21 @@ def build(settings_file: str, output: str, content: str = "content", *, extra_ar
         *extra_args,
     ]
     try:
-        result = subprocess.run(command, check=False, capture_output=True, text=True)
+        if stamp:
+            _remove(stamp)  # the output is about to change
+        result = subprocess.run(command, check=False, capture_output=True, text=True,
+                                env={**os.environ, **PELICAN_HASH_SEED})
         if result.returncode and "pickle" in result.stderr.lower():
             # An unreadable content cache (left by another Pelican version, or
             # cut short) costs only time: build again without reading it.
-            result = subprocess.run([*command, "--ignore-cache"], check=False, capture_output=True, text=True)
+            result = subprocess.run([*command, "--ignore-cache"], check=False, capture_output=True, text=True,
+                                    env={**os.environ, **PELICAN_HASH_SEED})
         if result.returncode == 0:
             result = index_for_search(staging, result)
         if result.returncode == 0:
             _replace(staging, output)
+            if stamp:
+                _write(stamp, inputs)
             sys.stdout.write(result.stdout + result.stderr)
         else:
             sys.stderr.write("\n".join(failure_lines(result.stderr)) + "\n")
@@ -63,6 +87,91 @@ def index_for_search(site: str, built: subprocess.CompletedProcess) -> subproces
         return subprocess.CompletedProcess(built.args, indexed.returncode, built.stdout,
                                            "search index: " + (indexed.stderr or indexed.stdout))
     return built
+
+
+def build_inputs(settings) -> str:
+    """A digest of everything a build reads: settings, content, theme, plugins,
+    installed packages and the day it describes."""
+    from build_cache.fingerprints import PLACE_SETTINGS, code_digest, digest, name_of, stable, tree_digest
+    from local_dates import build_date
+
+    values = {key: value for key, value in settings.items() if key not in PLACE_SETTINGS}
+    return digest(stable(values, name_of), tree_digest(*settings["CONFIG_MODULES"]), tree_digest(settings["PATH"]),
+                  code_digest(settings), build_date(settings).isoformat())
+
+
+def _settings(settings_file: str, content: str, extra_args) -> dict:
+    from pelican.settings import read_settings
+
+    settings = read_settings(settings_file, override={"PATH": os.path.abspath(content),
+                                                      **_extra_settings(extra_args)})
+    cache = _argument(extra_args, "--cache-path")
+    if cache:
+        settings["CACHE_PATH"] = os.path.abspath(cache)
+    settings["CONFIG_MODULES"] = _config_modules(settings_file)
+    return settings
+
+
+def _config_modules(settings_file: str) -> list[str]:
+    """The Python files beside the settings file, which it may import (publishconf imports pelicanconf)."""
+    folder = os.path.dirname(os.path.abspath(settings_file))
+    return [os.path.join(folder, name) for name in sorted(os.listdir(folder)) if name.endswith("conf.py")]
+
+
+def _extra_settings(extra_args) -> dict:
+    values, taking = {}, False
+    for arg in extra_args:
+        if arg.startswith("-"):
+            taking = arg in ("-e", "--extra-settings")
+        elif taking and "=" in arg:
+            key, value = arg.split("=", 1)
+            try:
+                values[key] = json.loads(value)
+            except ValueError:
+                values[key] = value
+    return values
+
+
+def _with_setting(extra_args, key: str, value) -> list[str]:
+    """`extra_args` with KEY=value added to its --extra-settings (Pelican reads only the last such flag)."""
+    args, item = list(extra_args), f"{key}={json.dumps(value)}"
+    for flag in ("--extra-settings", "-e"):
+        if flag in args:
+            args.insert(args.index(flag) + 1, item)
+            return args
+    return [*args, "--extra-settings", item]
+
+
+def _stamp_path(settings, output: str) -> str:
+    from build_cache.fingerprints import digest
+
+    return os.path.join(settings["CACHE_PATH"], "builds", digest(output))
+
+
+def _argument(args, flag: str):
+    args = list(args)
+    return args[args.index(flag) + 1] if flag in args[:-1] else None
+
+
+def _read(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as source:
+            return source.read()
+    except (OSError, ValueError):
+        return None
+
+
+def _write(path: str, text: str) -> None:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as target:
+        target.write(text)
+
+
+def _remove(path: str) -> None:
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass
 
 
 FATAL_MARK = "RuntimeError: Warning or error encountered"
@@ -111,7 +220,7 @@ def bundle(settings_file: str, directory: str, content: str = "content", *,
     target = os.path.join(directory, f"{name}.zip")
     with tempfile.TemporaryDirectory() as work:
         site = os.path.join(work, name)
-        status = build(settings_file, site, content)
+        status = build(settings_file, site, content, reuse=False)
         if status:
             return status, target
         partial = os.path.join(work, f"{name}.zip")
@@ -145,7 +254,7 @@ def build_digests(settings_file: str, directory: str, langs, *, since=None, unti
     written = []
     with tempfile.TemporaryDirectory() as work:
         site = os.path.join(work, "site")
-        status = build(settings_file, site, content, extra_args=["--extra-settings", *overrides])
+        status = build(settings_file, site, content, extra_args=["--extra-settings", *overrides], reuse=False)
         if status:
             return status, written
         target = os.path.join(directory, until.isoformat())

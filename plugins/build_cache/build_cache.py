@@ -1,0 +1,45 @@
+"""Do each piece of build work once, and again only when its inputs change.
+
+- Reading: one reader cache per process for all languages (readers.py).
+- Writing: a page is rendered only when its digest changed; otherwise the
+  previous build's file is linked into the new output (writer.py). Builds
+  through site_build name the previous output in PREVIOUS_OUTPUT_PATH;
+  `invoke serve` builds in place.
+"""
+
+import os
+
+from pelican import signals
+
+from .readers import loaded_already, share_reader_cache
+from .writer import LIVE, ReusingWriter
+
+
+def configure(pelican_obj) -> None:
+    settings = pelican_obj.settings
+    # Subsites get a copy of the main site's settings: this stays the main output.
+    settings.setdefault("MAIN_OUTPUT_PATH", settings["OUTPUT_PATH"])
+    settings.setdefault("PREVIOUS_OUTPUT_PATH", None)
+    if loaded_already(settings):
+        settings["LOAD_CONTENT_CACHE"] = False
+
+
+def get_writer(pelican_obj):
+    return ReusingWriter
+
+
+def finish_site(pelican_obj) -> None:
+    writer = LIVE.pop(os.path.abspath(pelican_obj.output_path), None)
+    if writer is not None:
+        writer.save_records()
+    # This process keeps the reader cache in memory from now on (for the
+    # rebuilds of `invoke serve`); loading it from disk again would only cost.
+    if loaded_already(pelican_obj.settings):
+        pelican_obj.settings["LOAD_CONTENT_CACHE"] = False
+
+
+def register():
+    signals.initialized.connect(configure)
+    signals.generator_init.connect(share_reader_cache)
+    signals.get_writer.connect(get_writer)
+    signals.finalized.connect(finish_site)

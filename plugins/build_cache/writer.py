@@ -1,0 +1,190 @@
+"""A Pelican writer that renders a page only when what it shows changed.
+
+Each page's digest (fingerprints.page_digest) is recorded with the identity
+of the file written for it. In the next build, a page whose digest is the
+same, and whose file in the previous output is still exactly the one
+recorded (same inode, size and modification time), is linked from there
+instead of rendered. Any doubt means rendering: a missing record, a file
+touched since, a failed earlier build.
+"""
+
+import logging
+import os
+import pickle
+import shutil
+
+from local_dates import build_date
+from pelican import signals
+from pelican.paginator import Paginator
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
+from pelican.writers import Writer
+
+from .fingerprints import code_digest, digest, name_of, page_digest, site_digest, stable
+
+logger = logging.getLogger(__name__)
+
+
+def previous_site_path(settings) -> str | None:
+    """Where the previous build of this language's site is, if reuse is on."""
+    previous = settings.get("PREVIOUS_OUTPUT_PATH")
+    if not previous:
+        return None
+    below_main = os.path.relpath(settings["OUTPUT_PATH"], settings.get("MAIN_OUTPUT_PATH", settings["OUTPUT_PATH"]))
+    return os.path.normpath(os.path.join(previous, below_main))
+
+
+def record_path(settings, previous: str) -> str:
+    return os.path.join(settings["CACHE_PATH"], "pages", digest(os.path.abspath(previous)) + ".pickle")
+
+
+def _identity(path: str):
+    status = os.stat(path)
+    return status.st_ino, status.st_size, status.st_mtime_ns
+
+
+# The writer of each site being written, by output path, until it finishes.
+LIVE = {}
+
+
+class ReusingWriter(Writer):
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        # What pages depend on that no context holds: code and the build date.
+        self.inputs = (code_digest(self.settings), build_date(self.settings).isoformat())
+        self.previous = previous_site_path(self.settings)
+        self.previous_records = {}
+        if self.previous:
+            try:
+                with open(record_path(self.settings, self.previous), "rb") as source:
+                    self.previous_records = pickle.load(source)
+            except Exception:  # noqa: BLE001 - any unreadable record only means rendering everything
+                self.previous_records = {}
+        self.records = {}
+        self.reused = self.rendered = 0
+        self._sites, self._bodies = {}, {}
+        LIVE[os.path.abspath(self.output_path)] = self
+
+    def _digest(self, context, *parts) -> str:
+        site = self._sites.get(id(context))
+        if site is None:
+            site = self._sites[id(context)] = site_digest(context, *self.inputs)
+        return page_digest(site, *parts, bodies=self._bodies)
+
+    def _reuse(self, key: str, page: str) -> bool:
+        """Link the previous build's files for `key` if `page` is what they show."""
+        recorded = self.previous_records.get(key)
+        if not recorded or recorded[0] != page:
+            return False
+        files = recorded[1]
+        targets = [os.path.abspath(os.path.join(self.output_path, name)) for name in files]
+        if any(target in self._written_files for target in targets):
+            return False
+        sources = [os.path.join(self.previous, name) for name in files]
+        try:
+            if any(_identity(source) != identity for source, identity in zip(sources, files.values())):
+                return False
+            for source, target in zip(sources, targets):
+                if os.path.abspath(source) == os.path.abspath(target):
+                    continue  # building in place: the file is already there
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                try:
+                    os.link(source, target)
+                except OSError:
+                    shutil.copy2(source, target)
+        except OSError:
+            return False
+        self._written_files.update(targets)
+        self._remember(key, page, targets)
+        self.reused += 1
+        return True
+
+    def _remember(self, key: str, page: str, targets) -> None:
+        self.records[key] = (page, {os.path.relpath(target, self.output_path): _identity(target)
+                                    for target in sorted(targets) if target != os.devnull})
+
+    def _render(self, key, page, write, /, *args, **kwargs):
+        before = set(self._written_files)
+        result = write(*args, **kwargs)
+        self._remember(key, page, self._written_files - before)
+        self.rendered += 1
+        return result
+
+    def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
+                   override_output=False, url=None, **kwargs):
+        """Pelican's write_file, deciding page by page whether to render."""
+        if not name:
+            return
+        if paginated is None:
+            paginated = {key: value for key, value in kwargs.items() if key in {"articles", "dates"}}
+        if not (paginated and template_name in self.settings["PAGINATED_TEMPLATES"]):
+            page = self._digest(context, "page", name, template.name, relative_urls, template_name,
+                                override_output, url, kwargs)
+            self._write_page(name, page, template, context, kwargs, relative_urls, override_output)
+            return
+        per_page = self.settings["PAGINATED_TEMPLATES"][template_name] or self.settings["DEFAULT_PAGINATION"]
+        paginators = {key: Paginator(name, url, items, self.settings, per_page) for key, items in paginated.items()}
+        count = next(iter(paginators.values())).num_pages
+        # Only the pieces shown on a page count with their bodies; the lists
+        # themselves are in the site's digest.
+        listed = stable(kwargs, name_of)
+        for number in range(1, count + 1):
+            page_kwargs, shown = dict(kwargs), []
+            for key, paginator in paginators.items():
+                current = paginator.page(number)
+                page_kwargs.update({
+                    f"{key}_paginator": paginator,
+                    f"{key}_page": current,
+                    f"{key}_previous_page": paginator.page(number - 1) if number > 1 else None,
+                    f"{key}_next_page": paginator.page(number + 1) if number < paginator.num_pages else None,
+                })
+                shown.append(current.object_list)
+            page = self._digest(context, "paginated", name, template.name, relative_urls, template_name,
+                                override_output, url, number, count, listed, shown)
+            self._write_page(current.save_as, page, template, context, page_kwargs, relative_urls, override_output)
+
+    def _write_page(self, name, page, template, context, kwargs, relative_urls, override) -> None:
+        key = f"page:{name}"
+        if self._reuse(key, page):
+            return
+        local = dict(context)
+        local["localsiteurl"] = local.get("localsiteurl", None)
+        if relative_urls:
+            local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(name))
+        local["output_file"] = name
+        local.update(kwargs)
+        self._render(key, page, self._render_page, template, local, name, override, context)
+
+    def _render_page(self, template, local, name, override, context) -> None:
+        """What Pelican's writer does for one page."""
+        if local["localsiteurl"]:
+            context["localsiteurl"] = local["localsiteurl"]  # pieces' links are made relative to it
+        output = template.render(local)
+        path = sanitised_join(self.output_path, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with self._open_w(path, "utf-8", override=override) as target:
+            target.write(output)
+        logger.info("Writing %s", path)
+        signals.content_written.send(path, context=local)
+
+    def write_feed(self, elements, context, path=None, url=None, feed_type="atom", override_output=False,
+                   feed_title=None):
+        if not path:
+            return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
+        shown = list(elements[: self.settings["FEED_MAX_ITEMS"]])
+        page = self._digest(context, "feed", path, url, feed_type, override_output, feed_title, shown)
+        key = f"feed:{path}"
+        if self._reuse(key, page):
+            return None
+        return self._render(key, page, super().write_feed, elements, context, path, url, feed_type,
+                            override_output, feed_title)
+
+    def save_records(self) -> None:
+        if not self.previous:
+            return
+        path = record_path(self.settings, self.previous)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        partial = f"{path}.partial"
+        with open(partial, "wb") as target:
+            pickle.dump(self.records, target, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)
+        logger.info("%s: pages rendered: %d, reused from the previous build: %d", self.output_path, self.rendered, self.reused)

@@ -1,0 +1,3 @@
+from .libyaml_reader import register
+
+__all__ = ["register"]
