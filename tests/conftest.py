@@ -57,6 +57,24 @@ def run_build(output: Path, *, settings: str = "pelicanconf.py", content: Path =
     return Build(result.returncode, output, result.stdout + result.stderr)
 
 
+def files_of(path: Path) -> list[str]:
+    return sorted(p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file())
+
+
+def differences(expected: Path, actual: Path) -> list[str]:
+    """Files that differ between two built sites (missing, extra or other bytes)."""
+    names = files_of(expected)
+    found = [f"missing or extra: {name}" for name in sorted(set(names) ^ set(files_of(actual)))]
+    for name in names:
+        if not (actual / name).is_file():
+            continue
+        a, b = (expected / name).read_bytes(), (actual / name).read_bytes()
+        # Pagefind writes its manifests' keys in no fixed order; their content must match.
+        if a != b and not (name.endswith(".json") and json.loads(a) == json.loads(b)):
+            found.append(f"different: {name}")
+    return found
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Build:
     """The starter content built with the preview settings."""

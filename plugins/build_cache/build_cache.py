@@ -7,8 +7,10 @@
   `invoke serve` builds in place.
 """
 
+import datetime
 import os
 
+from local_dates import build_date
 from pelican import signals
 
 from .readers import loaded_already, share_reader_cache
@@ -38,8 +40,18 @@ def finish_site(pelican_obj) -> None:
         pelican_obj.settings["LOAD_CONTENT_CACHE"] = False
 
 
+def date_empty_feed(context, feed) -> None:
+    """An empty feed (a prisoner no piece names yet) is dated by the build date,
+    not the clock, so that building the same site twice gives the same bytes."""
+    if not feed.items:
+        day = build_date(context)
+        moment = datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc)
+        feed.latest_post_date = lambda: moment
+
+
 def register():
     signals.initialized.connect(configure)
     signals.generator_init.connect(share_reader_cache)
     signals.get_writer.connect(get_writer)
     signals.finalized.connect(finish_site)
+    signals.feed_generated.connect(date_empty_feed)
