@@ -184,3 +184,5 @@ DELETE_OUTPUT_DIRECTORY = True
 CACHE_CONTENT = True
 CONTENT_CACHING_LAYER = "reader"
 LOAD_CONTENT_CACHE = True
+# Uncompressed: loading and saving it is faster than compressing it saves.
+GZIP_CACHE = False

@@ -15,6 +15,7 @@ from scaffold import ScaffoldError, new_piece  # noqa: E402
 from site_build import build as build_site  # noqa: E402
 from site_build import build_digests  # noqa: E402
 from site_build import bundle as bundle_site  # noqa: E402
+from site_build import preview_command  # noqa: E402
 from translation_status import format_report, translation_report  # noqa: E402
 from ui_catalogs import update_catalogs  # noqa: E402
 
@@ -68,8 +69,8 @@ def translations(c, format="table"):
 @task
 def serve(c, port=8000):
     """Preview on http://localhost:PORT, rebuilding on every save."""
-    c.run(f"{sys.executable} -m pelican content -s pelicanconf.py -o {OUTPUT} "
-          f"--autoreload --listen --port {port}", pty=False)
+    command, env = preview_command("pelicanconf.py", OUTPUT, port=port)
+    os.execve(command[0], command, env)
 
 
 @task

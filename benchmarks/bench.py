@@ -8,10 +8,13 @@ several runs, with the peak memory of the build processes.
 
 import os
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 from benchmarks.corpus import make_corpus
@@ -41,6 +44,66 @@ def project_command(corpus, output, cache):
     return [sys.executable, "-c", code]
 
 
+def stock_preview(corpus, output, cache, port):
+    command = [*stock_command(corpus, output, cache), "--autoreload", "--listen", "--port", str(port)]
+    return command, {**os.environ, "PYTHONHASHSEED": "0"}
+
+
+def project_preview(corpus, output, cache, port):
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from site_build import preview_command
+
+    return preview_command("pelicanconf.py", str(output), str(corpus), port, ["--cache-path", str(cache), "-q"])
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _served(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def _wait_for(url: str, text: str, limit: float) -> float:
+    """Seconds until `url` serves a page containing `text`."""
+    start = time.monotonic()
+    while text not in _served(url):
+        if time.monotonic() - start > limit:
+            raise RuntimeError(f"{url} did not show {text!r} within {limit} s")
+        time.sleep(0.02)
+    return time.monotonic() - start
+
+
+def measure_preview(preview_for, corpus: Path, work: Path, runs: int) -> float:
+    """Median seconds from saving a changed file to the live preview serving the changed page."""
+    output, cache, port = work / "preview", work / "preview-cache", _free_port()
+    command, env = preview_for(corpus, output, cache, port)
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    changed = corpus / "updates" / "update-0.en.md"
+    original = changed.read_text(encoding="utf-8")
+    url = f"http://127.0.0.1:{port}/updates/update-0.html"
+    try:
+        _wait_for(url, "</html>", 600)
+        time.sleep(1)  # let the first build finish its other pages and the watcher start
+        seconds = []
+        for run in range(runs):
+            marker = f"previewmarker{run}x{time.monotonic_ns()}"
+            changed.write_text(original + f"\n{marker}\n", encoding="utf-8")
+            seconds.append(_wait_for(url, marker, 120))
+            time.sleep(1)  # the rebuild also finishes the other pages
+        return statistics.median(seconds)
+    finally:
+        server.terminate()
+        server.wait()
+        changed.write_text(original, encoding="utf-8")
+
+
 def measure(command_for, corpus: Path, work: Path, runs: int) -> dict:
     """{scenario: (median seconds, peak KiB)} for cold, warm and one-file-changed builds."""
     results = {"cold": [], "warm": [], "one change": []}
@@ -66,6 +129,9 @@ def run(updates: int = 1000, runs: int = 3) -> str:
         files = sum(1 for _ in corpus.rglob("*.md"))
         stock = measure(stock_command, corpus, tmp / "stock", runs)
         project = measure(project_command, corpus, tmp / "project", runs)
+        stock["preview: one change visible"] = (measure_preview(stock_preview, corpus, tmp / "stock", runs), None)
+        project["preview: one change visible"] = (measure_preview(project_preview, corpus, tmp / "project", runs),
+                                                  None)
     lines = [f"Corpus: {updates} updates x 3 languages, {files} Markdown files; median of {runs} runs; "
              f"{os.cpu_count()} CPUs",
              "",
@@ -73,8 +139,8 @@ def run(updates: int = 1000, runs: int = 3) -> str:
              "| --- | ---: | ---: | ---: | ---: | ---: |"]
     for name in stock:
         (s_time, s_mem), (p_time, p_mem) = stock[name], project[name]
-        lines.append(f"| {name} | {s_time:.2f} | {p_time:.2f} | {s_time / p_time:.2f}x | "
-                     f"{s_mem / 1024:.0f} | {p_mem / 1024:.0f} |")
+        memory = f"{s_mem / 1024:.0f} | {p_mem / 1024:.0f}" if s_mem else "- | -"
+        lines.append(f"| {name} | {s_time:.2f} | {p_time:.2f} | {s_time / p_time:.2f}x | {memory} |")
     return "\n".join(lines)
 
 

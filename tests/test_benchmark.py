@@ -27,7 +27,7 @@ def test_cached_and_shared_parsing_builds_the_same_site_as_a_plain_build(tmp_pat
 def test_benchmark_smoke_run_prints_both_builds_and_their_ratios():
     table = run(updates=8, runs=1)
     rows = [line for line in table.splitlines() if line.startswith("| ") and "---" not in line][1:]
-    assert [row.split("|")[1].strip() for row in rows] == ["cold", "warm", "one change"]
+    assert [row.split("|")[1].strip() for row in rows] == ["cold", "warm", "one change", "preview: one change visible"]
     for row in rows:
         cells = [cell.strip() for cell in row.split("|")[2:-1]]
         assert float(cells[0]) > 0 and float(cells[1]) > 0 and cells[2].endswith("x")

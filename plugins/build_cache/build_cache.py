@@ -12,6 +12,7 @@ import os
 
 from local_dates import build_date
 from pelican import signals
+from pelican.contents import Content
 
 from .readers import loaded_already, share_reader_cache
 from .writer import LIVE, ReusingWriter
@@ -49,7 +50,26 @@ def date_empty_feed(context, feed) -> None:
         feed.latest_post_date = lambda: moment
 
 
+def remember_source_paths() -> None:
+    """Pelican works out a piece's path relative to the content folder (two
+    abspath and a relpath) on every URL it builds; the answer never changes."""
+    original = Content.get_relative_source_path
+    if getattr(original, "remembers", False):
+        return
+    known = {}
+
+    def get_relative_source_path(self, source_path=None):
+        key = (self.settings["PATH"], source_path or self.source_path)
+        if key not in known:
+            known[key] = original(self, source_path)
+        return known[key]
+
+    get_relative_source_path.remembers = True
+    Content.get_relative_source_path = get_relative_source_path
+
+
 def register():
+    remember_source_paths()
     signals.initialized.connect(configure)
     signals.generator_init.connect(share_reader_cache)
     signals.get_writer.connect(get_writer)

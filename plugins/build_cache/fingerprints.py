@@ -35,8 +35,18 @@ def digest(*parts: str) -> str:
     return hasher.hexdigest()
 
 
+SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def stable(value, ref, depth: int = 0) -> str:
     """`value` written the same way in every run; Content objects as `ref(content)`."""
+    kind = type(value)
+    if kind in SCALARS:
+        return repr(value)
+    if kind is list or kind is tuple:
+        if depth >= MAX_DEPTH:
+            return kind.__qualname__
+        return "[" + ",".join([stable(v, ref, depth + 1) for v in value]) + "]"
     if isinstance(value, str) or value is None or isinstance(value, (bool, int, float)):
         return repr(value)
     if isinstance(value, (datetime.date, datetime.time)):
@@ -83,13 +93,14 @@ def site_digest(context: dict, *inputs: str) -> str:
     A body counts here only for a piece without a `summary`, whose summary
     lists show is cut from the body.
     """
-    queue, seen = [], set()
+    queue, names = [], {}
 
     def ref(content):
-        if id(content) not in seen:
-            seen.add(id(content))
+        name = names.get(id(content))
+        if name is None:
+            name = names[id(content)] = name_of(content)
             queue.append(content)
-        return name_of(content)
+        return name
 
     parts = [stable(context, ref)]
     pieces = []

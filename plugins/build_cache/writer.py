@@ -178,6 +178,22 @@ class ReusingWriter(Writer):
         return self._render(key, page, super().write_feed, elements, context, path, url, feed_type,
                             override_output, feed_title)
 
+    def write_generated(self, name: str, context, inputs, produce) -> None:
+        """Write the bytes `produce()` returns to `name`, unless `inputs` (with
+        their bodies) are what the previous build wrote it from."""
+        page = self._digest(context, "generated", name, inputs)
+        key = f"file:{name}"
+        if self._reuse(key, page):
+            return
+        self._render(key, page, self._write_bytes, name, produce)
+
+    def _write_bytes(self, name: str, produce) -> None:
+        path = sanitised_join(self.output_path, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as target:
+            target.write(produce())
+        self._written_files.add(path)
+
     def save_records(self) -> None:
         if not self.previous:
             return

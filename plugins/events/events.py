@@ -91,11 +91,18 @@ def event_calendar(events, settings, name: str) -> icalendar.Calendar:
     return calendar
 
 
-def _write(output_path, relative, calendar) -> None:
-    path = os.path.join(output_path, relative)
+def _write(writer, context, relative, events, settings, title) -> None:
+    def produce():
+        return event_calendar(events, settings, title).to_ical()
+
+    if hasattr(writer, "write_generated"):
+        # build_cache's writer: generated again only when the events changed.
+        writer.write_generated(relative, context, [events, title], produce)
+        return
+    path = os.path.join(writer.output_path, relative)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "wb") as ics:
-        ics.write(calendar.to_ical())
+        ics.write(produce())
 
 
 def on_articles_ready(generator):
@@ -108,10 +115,10 @@ def write_calendars(generator, writer):
               if hasattr(a, "event_start") and not a.reported_event]
     section = next((c.name for c, _ in generator.categories if c.slug == SECTION), SECTION)
     title = f"{settings['SITENAME']} · {section}"
-    _write(writer.output_path, settings["CALENDAR_SAVE_AS"], event_calendar(events, settings, title))
+    _write(writer, generator.context, settings["CALENDAR_SAVE_AS"], events, settings, title)
     for event in events:
-        _write(writer.output_path, settings["EVENT_CALENDAR_SAVE_AS"].format(slug=event.slug),
-               event_calendar([event], settings, event.title))
+        _write(writer, generator.context, settings["EVENT_CALENDAR_SAVE_AS"].format(slug=event.slug), [event],
+               settings, event.title)
 
 
 def register():

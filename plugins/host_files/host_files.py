@@ -35,12 +35,24 @@ def collect_pages(output: str, site_url: str) -> list[tuple[str, dict]]:
             if not name.endswith(".html") or relative.split("/")[-1] in SKIPPED:
                 continue
             url = f"{site_url}/{quote(relative)}"
-            with open(os.path.join(directory, name), encoding="utf-8") as page:
-                head = page.read().partition("</head>")[0]
-            alternates = {lang: urljoin(url, quote(html.unescape(href), safe=URL_SAFE))
-                          for lang, href in HREFLANG.findall(head)}
-            pages.append((url, alternates))
+            pages.append((url, _alternates(os.path.join(directory, name), url)))
     return pages
+
+
+# (path, URL, file identity) → that page's alternates: `invoke serve` rebuilds
+# in one process, and most pages are the same file as in its last build.
+_SEEN = {}
+
+
+def _alternates(path: str, url: str) -> dict:
+    status = os.stat(path)
+    key = (path, url, status.st_ino, status.st_size, status.st_mtime_ns)
+    if key not in _SEEN:
+        with open(path, encoding="utf-8") as page:
+            head = page.read().partition("</head>")[0]
+        _SEEN[key] = {lang: urljoin(url, quote(html.unescape(href), safe=URL_SAFE))
+                      for lang, href in HREFLANG.findall(head)}
+    return _SEEN[key]
 
 
 def sitemap_xml(pages) -> str:

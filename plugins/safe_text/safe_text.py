@@ -36,8 +36,8 @@ def clean(value):
         return [clean(item) for item in value]
     if isinstance(value, dict):
         return {clean(key): clean(item) for key, item in value.items()}
-    if isinstance(value, URLWrapper):
-        value.name = clean(value.name)
+    if isinstance(value, URLWrapper) and FORBIDDEN.search(value.name):
+        value.name = clean(value.name)  # assigning a name drops the computed slug: only when needed
     return value
 
 

@@ -79,6 +79,20 @@ def build(settings_file: str, output: str, content: str = "content", *, extra_ar
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def preview_command(settings_file: str, output: str, content: str = "content", port: int = 8000,
+                    extra_args=()) -> tuple[list[str], dict]:
+    """Pelican's live preview (command and environment): serve `output` on
+    `port` and rebuild it in place on every save, rendering only the pages
+    whose inputs changed. The preview has no search index (Pagefind runs
+    only in full builds); the search page then shows its browse list."""
+    output = os.path.abspath(output)
+    extra_args = _with_setting(_with_setting(extra_args, "DELETE_OUTPUT_DIRECTORY", False),
+                               "PREVIOUS_OUTPUT_PATH", output)
+    command = [sys.executable, "-m", "pelican", content, "--settings", settings_file, "--output", output,
+               "--autoreload", "--listen", "--port", str(port), *extra_args]
+    return command, {**os.environ, **PELICAN_HASH_SEED}
+
+
 def index_for_search(site: str, built: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
     """Add Pagefind's search index (one per page language) to the built site."""
     indexed = subprocess.run([sys.executable, "-m", "pagefind", "--site", site, "--silent"],
