@@ -8,6 +8,7 @@ several runs, with the peak memory of the build processes.
 
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -84,22 +85,36 @@ def measure_preview(preview_for, corpus: Path, work: Path, runs: int) -> float:
     """Median seconds from saving a changed file to the live preview serving the changed page."""
     output, cache, port = work / "preview", work / "preview-cache", _free_port()
     command, env = preview_for(corpus, output, cache, port)
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = work / "preview.log"
+    with open(log, "w") as sink:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
+                                  start_new_session=True)
     changed = corpus / "updates" / "update-0.en.md"
     original = changed.read_text(encoding="utf-8")
     url = f"http://127.0.0.1:{port}/updates/update-0.html"
+
+    def builds_done() -> int:  # Pelican prints "Done:" once per language when a build ends
+        return log.read_text(errors="replace").count("Done:") // 3
+
+    def wait_for_build(count: int) -> None:
+        start = time.monotonic()
+        while builds_done() < count:
+            if time.monotonic() - start > 900 or server.poll() is not None:
+                raise RuntimeError(f"the preview did not finish build {count}:\n{log.read_text()[-2000:]}")
+            time.sleep(0.05)
+        time.sleep(0.5)  # Pelican starts watching right after printing
+
     try:
-        _wait_for(url, "</html>", 600)
-        time.sleep(1)  # let the first build finish its other pages and the watcher start
+        wait_for_build(1)
         seconds = []
         for run in range(runs):
             marker = f"previewmarker{run}x{time.monotonic_ns()}"
             changed.write_text(original + f"\n{marker}\n", encoding="utf-8")
             seconds.append(_wait_for(url, marker, 120))
-            time.sleep(1)  # the rebuild also finishes the other pages
+            wait_for_build(run + 2)
         return statistics.median(seconds)
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)
         server.wait()
         changed.write_text(original, encoding="utf-8")
 
