@@ -68,7 +68,8 @@ def test_keyboard_users_get_a_skip_link_and_a_visible_focus(site, page, lang):
     assert focused["cls"] == "skip-link" and focused["top"] >= 0 and focused["h"] > 0
     assert focused["outline"] != "none" and focused["width"] >= 2
     page.keyboard.press("Enter")
-    assert page.url.endswith("#main")
+    # Following the fragment link is asynchronous: wait for it rather than race it.
+    page.wait_for_url(lambda address: address.endswith("#main"), timeout=5000)
     checked = 0
     for _ in range(30):
         page.keyboard.press("Tab")
