@@ -84,7 +84,7 @@ class ReusingWriter(Writer):
             if any(_identity(source) != identity for source, identity in zip(sources, files.values())):
                 return False
             for source, target in zip(sources, targets):
-                if os.path.abspath(source) == os.path.abspath(target):
+                if os.path.abspath(source) == target:
                     continue  # building in place: the file is already there
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 try:

@@ -22,10 +22,14 @@ import zipfile
 # What only a web host can use: header rules, and the search index, which
 # browsers do not load from files.
 HOST_ONLY = {"_headers", "pagefind"}
-# Pelican collects content files in a set: with string hashing fixed, it
-# reads them in the same order every run, so pieces of the same date are
-# listed in the same order and unchanged pages come out byte for byte.
-PELICAN_HASH_SEED = {"PYTHONHASHSEED": "0"}
+
+
+def pelican_environment() -> dict:
+    """The environment Pelican runs in. Pelican collects content files in a
+    set: with string hashing fixed, it reads them in the same order every
+    run, so pieces of the same date are listed in the same order and
+    unchanged pages come out byte for byte."""
+    return {**os.environ, "PYTHONHASHSEED": "0"}
 
 
 def build(settings_file: str, output: str, content: str = "content", *, extra_args=(), reuse: bool = True) -> int:
@@ -41,7 +45,7 @@ def build(settings_file: str, output: str, content: str = "content", *, extra_ar
     inputs = stamp = None
     if reuse:
         settings = _settings(settings_file, content, extra_args)
-        inputs, stamp = build_inputs(settings), _stamp_path(settings, output)
+        inputs, stamp = build_inputs(settings, settings_file), _stamp_path(settings, output)
         if os.path.isdir(output) and _read(stamp) == inputs:
             print(f"Nothing changed since the last build of {output}.")
             return 0
@@ -58,13 +62,12 @@ def build(settings_file: str, output: str, content: str = "content", *, extra_ar
     try:
         if stamp:
             _remove(stamp)  # the output is about to change
-        result = subprocess.run(command, check=False, capture_output=True, text=True,
-                                env={**os.environ, **PELICAN_HASH_SEED})
+        result = subprocess.run(command, check=False, capture_output=True, text=True, env=pelican_environment())
         if result.returncode and "pickle" in result.stderr.lower():
             # An unreadable content cache (left by another Pelican version, or
             # cut short) costs only time: build again without reading it.
             result = subprocess.run([*command, "--ignore-cache"], check=False, capture_output=True, text=True,
-                                    env={**os.environ, **PELICAN_HASH_SEED})
+                                    env=pelican_environment())
         if result.returncode == 0:
             result = index_for_search(staging, result)
         if result.returncode == 0:
@@ -90,7 +93,7 @@ def preview_command(settings_file: str, output: str, content: str = "content", p
                                "PREVIOUS_OUTPUT_PATH", output)
     command = [sys.executable, "-m", "pelican", content, "--settings", settings_file, "--output", output,
                "--autoreload", "--listen", "--port", str(port), *extra_args]
-    return command, {**os.environ, **PELICAN_HASH_SEED}
+    return command, pelican_environment()
 
 
 def index_for_search(site: str, built: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
@@ -103,14 +106,15 @@ def index_for_search(site: str, built: subprocess.CompletedProcess) -> subproces
     return built
 
 
-def build_inputs(settings) -> str:
-    """A digest of everything a build reads: settings, content, theme, plugins,
-    installed packages and the day it describes."""
+def build_inputs(settings, settings_file: str) -> str:
+    """A digest of everything a build reads: settings (their values and the
+    files that set them), content, theme, plugins, installed packages and the
+    day it describes."""
     from build_cache.fingerprints import PLACE_SETTINGS, code_digest, digest, name_of, stable, tree_digest
     from local_dates import build_date
 
     values = {key: value for key, value in settings.items() if key not in PLACE_SETTINGS}
-    return digest(stable(values, name_of), tree_digest(*settings["CONFIG_MODULES"]), tree_digest(settings["PATH"]),
+    return digest(stable(values, name_of), tree_digest(*_config_modules(settings_file)), tree_digest(settings["PATH"]),
                   code_digest(settings), build_date(settings).isoformat())
 
 
@@ -122,7 +126,6 @@ def _settings(settings_file: str, content: str, extra_args) -> dict:
     cache = _argument(extra_args, "--cache-path")
     if cache:
         settings["CACHE_PATH"] = os.path.abspath(cache)
-    settings["CONFIG_MODULES"] = _config_modules(settings_file)
     return settings
 
 
