@@ -156,7 +156,9 @@ DIGEST_UNTIL = None
 # --- Plugins ------------------------------------------------------------------
 # Order matters: Pelican imports plugins by name in this order, and later
 # plugins import earlier ones (local_dates, content_contract); the catalogs
-# must be compiled before i18n_subsites installs them.
+# must be compiled before i18n_subsites installs them; build_cache removes the
+# pages of deleted pieces from the live preview before host_files lists the
+# pages in the sitemap.
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "yaml_metadata",
@@ -170,10 +172,10 @@ PLUGINS = [
     "multilingual",
     "events",
     "prisoners",
+    "build_cache",
     "images",
     "digest",
     "host_files",
-    "build_cache",
 ]
 
 # --- Build --------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Do each piece of build work once, and again only when its inputs change.
 
-- Reading: one reader cache per process for all languages (readers.py).
+- Reading: one reader cache per process for all languages, and in a
+  process that builds again, the previous run's content objects (readers.py).
 - Writing: a page is rendered only when its digest changed; otherwise the
   previous build's file is linked into the new output (writer.py). Builds
   through site_build name the previous output in PREVIOUS_OUTPUT_PATH;
@@ -14,7 +15,7 @@ from local_dates import build_date
 from pelican import signals
 from pelican.contents import Content
 
-from .readers import loaded_already, share_reader_cache
+from .readers import keep_content_objects, loaded_already, share_reader_cache
 from .writer import LIVE, ReusingWriter
 
 
@@ -34,6 +35,7 @@ def get_writer(pelican_obj):
 def finish_site(pelican_obj) -> None:
     writer = LIVE.pop(os.path.abspath(pelican_obj.output_path), None)
     if writer is not None:
+        writer.remove_left_behind()
         writer.save_records()
     # This process keeps the reader cache in memory from now on (for the
     # rebuilds of `invoke serve`); loading it from disk again would only cost.
@@ -72,6 +74,7 @@ def register():
     remember_source_paths()
     signals.initialized.connect(configure)
     signals.generator_init.connect(share_reader_cache)
+    signals.generator_init.connect(keep_content_objects)
     signals.get_writer.connect(get_writer)
     signals.finalized.connect(finish_site)
     signals.feed_generated.connect(date_empty_feed)

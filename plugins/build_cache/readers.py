@@ -1,17 +1,31 @@
-"""One reader cache per process, shared by every language and every rebuild.
+"""Read each source file once per process, for every language and every rebuild.
 
 Pelican gives each generator of each language its own copy of the reader
 cache, loaded from disk and saved back whole, even when nothing was parsed.
 Here the first load is shared: subsites (and `invoke serve`'s rebuilds) use
 the same dictionary, and it is saved only after a file was parsed again.
+
+A rebuild in the same process (`invoke serve`) also keeps each language's
+content objects: an unchanged file gets a copy of the object the previous
+run made from it, instead of a new one made from the cached parse (which
+runs every plugin's content hooks and works out every URL again).
 """
 
+import copy
 import functools
 import os
+
+from pelican.generators import CachingGenerator
 
 # Cache file path → the dictionary every Readers of this process shares.
 SHARED = {}
 CHANGED = set()
+
+# Settings that change between the runs of one process without changing any
+# content object (the reader cache is loaded from disk only by the first run).
+VOLATILE_SETTINGS = {"LOAD_CONTENT_CACHE"}
+# (language, generator class) → (its settings, {file: (file stamp, content object as read)})
+PIECES = {}
 
 
 def share_reader_cache(generator) -> None:
@@ -41,3 +55,34 @@ def _save_cache(readers, save_cache) -> None:
 def loaded_already(settings) -> bool:
     """True when this process holds the reader cache that `settings` would load."""
     return any(os.path.dirname(path) == os.path.abspath(settings["CACHE_PATH"]) for path in SHARED)
+
+
+def keep_content_objects(generator) -> None:
+    """Give `generator` the content objects of the previous run in this
+    process with the same settings, through Pelican's generator-level cache
+    hooks (kept in memory here, never written to disk)."""
+    settings = generator.settings
+    if not isinstance(generator, CachingGenerator) or settings["CONTENT_CACHING_LAYER"] == "generator":
+        return  # Pelican's own generator cache is in charge
+    key = (settings["DEFAULT_LANG"], type(generator).__name__)
+    values = {name: value for name, value in settings.items() if name not in VOLATILE_SETTINGS}
+    if key not in PIECES or PIECES[key][0] != values:
+        PIECES[key] = (values, {})
+    pieces = PIECES[key][1]
+    generator.cache_data = functools.partial(_keep, generator, pieces)
+    generator.get_cached_data = functools.partial(_recall, generator, pieces)
+
+
+def _keep(generator, pieces, filename, piece) -> None:
+    # A copy, because the run goes on to change the object it uses
+    # (translations, URLs pointing at other languages, status).
+    pieces[filename] = (generator._get_file_stamp(filename), copy.copy(piece))
+
+
+def _recall(generator, pieces, filename, default=None):
+    stamp, piece = pieces.get(filename, (None, None))
+    if piece is None or stamp != generator._get_file_stamp(filename):
+        return default
+    piece = copy.copy(piece)
+    piece._context, piece.settings = generator.context, generator.settings
+    return piece

@@ -194,6 +194,21 @@ class ReusingWriter(Writer):
             target.write(produce())
         self._written_files.add(path)
 
+    def remove_left_behind(self) -> None:
+        """Building in place (the live preview), delete the files the previous
+        run wrote for pages this run no longer has: a deleted piece's page,
+        feed or calendar, a list page beyond the last."""
+        if not self.previous or os.path.abspath(self.previous) != os.path.abspath(self.output_path):
+            return
+        for key, (_, files) in self.previous_records.items():
+            if key in self.records:
+                continue
+            for name in files:
+                path = os.path.abspath(os.path.join(self.output_path, name))
+                if path not in self._written_files and os.path.isfile(path):
+                    os.remove(path)
+                    logger.info("Removing %s", path)
+
     def save_records(self) -> None:
         if not self.previous:
             return

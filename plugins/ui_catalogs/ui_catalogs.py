@@ -97,14 +97,42 @@ def compile_catalogs(theme: str, langs, localedir: str) -> None:
         raise SystemExit("\n".join(problems))
 
 
+# .po file → (its modification time, the folder it was compiled into), in this process.
+COMPILED = {}
+
+
 def compile_for_build(pelican_obj):
+    """The main site compiles every language's catalog when a build starts.
+
+    Each subsite uses its language's; in the live preview, which builds
+    again in the same process, a subsite compiles its catalog again when
+    the `.po` changed, into a new folder, because gettext keeps every
+    catalog it loaded by path.
+    """
     settings = pelican_obj.settings
-    if settings["DEFAULT_LANG"] in settings.get("I18N_SUBSITES", {}):
-        return  # a subsite: the main site compiled every language already
+    lang, subsites = settings["DEFAULT_LANG"], settings.get("I18N_SUBSITES", {})
+    langs = [lang] if lang in subsites else list(subsites)
+    stamps = {language: _stamp(catalog_path(settings["THEME"], language)) for language in langs}
+    if lang in subsites and COMPILED.get(lang, (None,))[0] == stamps[lang]:
+        settings["I18N_GETTEXT_LOCALEDIR"] = COMPILED[lang][1]
+        return
     localedir = tempfile.mkdtemp(prefix="ui-catalogs-")
     atexit.register(shutil.rmtree, localedir, ignore_errors=True)
-    compile_catalogs(settings["THEME"], settings.get("I18N_SUBSITES", {}), localedir)
+    try:
+        compile_catalogs(settings["THEME"], langs, localedir)
+    except SystemExit as problems:
+        if lang not in subsites:
+            raise
+        raise RuntimeError(str(problems)) from None  # the preview reports it and keeps running
+    COMPILED.update({language: (stamp, localedir) for language, stamp in stamps.items()})
     settings["I18N_GETTEXT_LOCALEDIR"] = localedir
+
+
+def _stamp(path: str):
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None
 
 
 def register():

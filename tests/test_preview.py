@@ -1,0 +1,89 @@
+"""The live preview (`invoke serve`): each rebuild after an edit gives the pages
+a build from scratch gives, although it reuses the previous run's work."""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import BUILD_DATE, ROOT, differences
+from test_incremental import EDITS
+
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.corpus import make_corpus  # noqa: E402
+from site_build import pelican_environment, preview_command  # noqa: E402
+
+SETTINGS = {"BUILD_DATE": BUILD_DATE}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def settings_args(theme) -> list[str]:
+    return ["--extra-settings", *(f"{key}={json.dumps(value)}" for key, value in {**SETTINGS, "THEME": str(theme)}.items())]
+
+
+class Preview:
+    """`invoke serve`'s process, and a way to wait for each of its builds."""
+
+    def __init__(self, root, content, theme):
+        self.output, self.log = root / "preview", root / "preview.log"
+        command, env = preview_command("pelicanconf.py", str(self.output), str(content), free_port(),
+                                       ["--cache-path", str(root / "preview-cache"), *settings_args(theme)])
+        with open(self.log, "w") as sink:
+            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
+        self.builds = 0
+        self.wait()
+
+    def wait(self) -> None:
+        """Until the next build has finished (Pelican prints "Done:" once per language)."""
+        self.builds += 1
+        deadline = time.monotonic() + 120
+        while self.log.read_text(errors="replace").count("Done:") < 3 * self.builds:
+            assert self.process.poll() is None and time.monotonic() < deadline, self.log.read_text()[-3000:]
+            time.sleep(0.05)
+        time.sleep(0.3)  # Pelican starts watching for changes right after it prints
+
+    def stop(self) -> None:
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait()
+
+
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory):
+    root = tmp_path_factory.mktemp("preview")
+    content = make_corpus(root / "content", updates=6)
+    theme = root / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    running = Preview(root, content, theme)
+    yield running, content, theme
+    running.stop()
+
+
+def scratch_build(output, content, theme) -> None:
+    """Pelican alone (no search index, as in the preview), no cache, fresh output."""
+    result = subprocess.run([sys.executable, "-m", "pelican", str(content), "--settings", "pelicanconf.py",
+                             "--output", str(output), "--cache-path", str(output.parent / "scratch-cache"),
+                             "--ignore-cache", "--fatal", "warnings", *settings_args(theme)],
+                            cwd=ROOT, capture_output=True, text=True, env=pelican_environment())
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_each_preview_rebuild_equals_a_build_from_scratch(preview, edit, tmp_path):
+    running, content, theme = preview
+    EDITS[edit](content, theme)
+    running.wait()
+    scratch_build(tmp_path / "scratch", content, theme)
+    assert differences(tmp_path / "scratch", running.output) == []
