@@ -11,7 +11,7 @@ import posixpath
 
 from pelican import signals
 from pelican.contents import Content
-from pelican.generators import Generator
+from pelican.generators import CachingGenerator
 from pelican.plugins.i18n_subsites.i18n_subsites import relpath_to_site
 
 from content_contract import PRISONER_STATUSES
@@ -46,7 +46,7 @@ def names_prisoner(piece, slug) -> bool:
     return slug in [str(s) for s in piece.metadata.get("prisoners", [])]
 
 
-class PrisonersGenerator(Generator):
+class PrisonersGenerator(CachingGenerator):
     """Reads the profiles, links them with the pieces that name them, writes pages and feeds."""
 
     def generate_context(self):
@@ -54,8 +54,11 @@ class PrisonersGenerator(Generator):
         folder = self.settings["PRISONERS_PATH"]
         profiles = []
         for path in sorted(self.get_files(folder, extensions=("md",))):
-            profile = self.readers.read_file(base_path=self.path, path=path, content_class=Prisoner,
-                                             context=self.context)
+            profile = self.get_cached_data(path, None)
+            if profile is None:
+                profile = self.readers.read_file(base_path=self.path, path=path, content_class=Prisoner,
+                                                 context=self.context)
+                self.cache_data(path, profile)
             if profile.status == "published":
                 profiles.append(profile)
         self.prisoners = [p for p in profiles if p.lang == lang]
@@ -79,6 +82,8 @@ class PrisonersGenerator(Generator):
         for article in self.context["articles"]:
             article.prisoner_profiles = [by_slug[str(s)] for s in article.metadata.get("prisoners", [])
                                          if str(s) in by_slug]
+        self.save_cache()
+        self.readers.save_cache()
         self.context["prisoners"] = self.prisoners
         self.context["prisoners_by_status"] = group_by_status(self.prisoners)
 
