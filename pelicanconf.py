@@ -188,3 +188,7 @@ CONTENT_CACHING_LAYER = "reader"
 LOAD_CONTENT_CACHE = True
 # Uncompressed: loading and saving it is faster than compressing it saves.
 GZIP_CACHE = False
+# Once every language has read its content, the subsites' pages are written
+# by forked copies of the build process, beside the main site's (build_cache).
+# The live preview writes in one process: it renders only a few pages.
+PARALLEL_WRITING = True

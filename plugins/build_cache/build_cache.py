@@ -2,6 +2,7 @@
 
 - Reading: one reader cache per process for all languages, and in a
   process that builds again, the previous run's content objects (readers.py).
+- Writing each subsite in a forked copy of the process (processes.py).
 - Writing: a page is rendered only when its digest changed; otherwise the
   previous build's file is linked into the new output (writer.py). Builds
   through site_build name the previous output in PREVIOUS_OUTPUT_PATH;
@@ -15,6 +16,7 @@ from local_dates import build_date
 from pelican import signals
 from pelican.contents import Content
 
+from .processes import WrittenElsewhere, is_subsite, wait_for_copies, written_elsewhere
 from .readers import keep_content_objects, loaded_already, share_reader_cache
 from .writer import LIVE, ReusingWriter
 
@@ -29,10 +31,12 @@ def configure(pelican_obj) -> None:
 
 
 def get_writer(pelican_obj):
-    return ReusingWriter
+    return WrittenElsewhere if written_elsewhere(pelican_obj) else ReusingWriter
 
 
 def finish_site(pelican_obj) -> None:
+    if not is_subsite(pelican_obj.settings):
+        wait_for_copies()  # the sitemap lists every language's pages
     writer = LIVE.pop(os.path.abspath(pelican_obj.output_path), None)
     if writer is not None:
         writer.remove_left_behind()

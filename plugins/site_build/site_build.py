@@ -89,8 +89,9 @@ def preview_command(settings_file: str, output: str, content: str = "content", p
     whose inputs changed. The preview has no search index (Pagefind runs
     only in full builds); the search page then shows its browse list."""
     output = os.path.abspath(output)
-    extra_args = _with_setting(_with_setting(extra_args, "DELETE_OUTPUT_DIRECTORY", False),
-                               "PREVIOUS_OUTPUT_PATH", output)
+    for key, value in {"DELETE_OUTPUT_DIRECTORY": False, "PREVIOUS_OUTPUT_PATH": output,
+                       "PARALLEL_WRITING": False}.items():
+        extra_args = _with_setting(extra_args, key, value)
     command = [sys.executable, "-m", "pelican", content, "--settings", settings_file, "--output", output,
                "--autoreload", "--listen", "--port", str(port), *extra_args]
     return command, pelican_environment()
