@@ -191,4 +191,4 @@ GZIP_CACHE = False
 # Once every language has read its content, the subsites' pages are written
 # by forked copies of the build process, beside the main site's (build_cache).
 # The live preview writes in one process: it renders only a few pages.
-PARALLEL_WRITING = True
+PARALLEL_BUILD = True

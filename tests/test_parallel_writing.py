@@ -15,7 +15,7 @@ def test_writing_subsites_in_parallel_builds_the_same_site_as_one_process(tmp_pa
     content = make_corpus(tmp_path / "content", updates=10)
     parallel = run_build(tmp_path / "parallel", content=content)
     assert parallel.status == 0, parallel.log
-    single = run_build(tmp_path / "single", content=content, overrides={"PARALLEL_WRITING": False})
+    single = run_build(tmp_path / "single", content=content, overrides={"PARALLEL_BUILD": False})
     assert single.status == 0, single.log
     assert differences(single.output, parallel.output) == []
     # Every language finished: once in the process that read them, once in the copy that wrote it.

@@ -1,5 +1,13 @@
-"""Write each subsite in a process of its own, beside the main site's.
+"""Use every core: parse new files in worker processes, and write each
+subsite in a process of its own, beside the main site's.
 
+Parsing: when a generator lists its source files, the ones the reader cache
+does not hold yet are parsed by a pool of forked workers (one per core),
+whose results fill the reader cache; Pelican then reads them from it. A
+file a worker cannot parse is left to Pelican, which reports the problem
+as it would have.
+
+Writing:
 i18n_subsites builds the languages one inside the other: each site reads
 its content, then runs the next language's site whole, then writes its own
 pages. Once the last subsite has read its content every language's context
@@ -15,13 +23,22 @@ long as writing the largest two.
 """
 
 import atexit
+import concurrent.futures
 import logging
+import multiprocessing
 import os
 import sys
 
+from pelican.readers import _filter_discardable_metadata
+from pelican.utils import file_suffix
 from pelican.writers import Writer
 
 logger = logging.getLogger(__name__)
+
+# Fewer new files than this are parsed in the build process: starting workers would cost more.
+PARSE_AHEAD_MINIMUM = 100
+# The readers the parsing workers use (they inherit it when forked).
+_READERS = None
 
 # Set in a forked copy: the output folder of the one site it writes.
 WRITING = None
@@ -57,7 +74,7 @@ def written_elsewhere(pelican_obj) -> bool:
     settings = pelican_obj.settings
     if WRITING is not None:
         _leave()
-    if not (settings.get("PARALLEL_WRITING") and is_subsite(settings) and hasattr(os, "fork")):
+    if not (settings.get("PARALLEL_BUILD") and is_subsite(settings) and hasattr(os, "fork")):
         return False
     sys.stdout.flush()
     sys.stderr.flush()
@@ -88,3 +105,39 @@ def wait_for_copies() -> None:
             failed.append(lang)
     if failed:
         raise RuntimeError(f"writing the {', '.join(sorted(failed))} site failed (see the messages above)")
+
+
+def parse_ahead(generator, files) -> None:
+    """Parse those of `files` (relative to the generator's path) the reader
+    cache does not hold, in one forked worker per core, into the cache."""
+    global _READERS
+    readers = generator.readers
+    if not generator.settings.get("PARALLEL_BUILD") or not hasattr(os, "fork") or not readers._cache_data_policy:
+        return
+    paths = [os.path.abspath(os.path.join(generator.path, name)) for name in files]
+    todo = [path for path in paths
+            if file_suffix(path) in readers.readers and readers.get_cached_data(path, None) is None]
+    workers = os.cpu_count() or 1
+    if len(todo) < PARSE_AHEAD_MINIMUM or workers < 2:
+        return
+    _READERS = readers
+    chunks = [todo[start::workers * 4] for start in range(workers * 4)]
+    try:
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for parsed in pool.map(_parse, chunks):
+                for path, data in parsed:
+                    readers.cache_data(path, data)
+    finally:
+        _READERS = None
+
+
+def _parse(paths) -> list:
+    """What Pelican's read_file caches for each of `paths` (in a worker)."""
+    parsed = []
+    for path in paths:
+        try:
+            content, metadata = _READERS.readers[file_suffix(path)].read(path)
+        except Exception:  # noqa: BLE001 - Pelican reads this file again and reports the problem
+            continue
+        parsed.append((path, (content, _filter_discardable_metadata(metadata))))
+    return parsed

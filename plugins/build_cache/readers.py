@@ -17,6 +17,8 @@ import os
 
 from pelican.generators import CachingGenerator
 
+from .processes import parse_ahead
+
 # Cache file path → the dictionary every Readers of this process shares.
 SHARED = {}
 CHANGED = set()
@@ -39,6 +41,13 @@ def share_reader_cache(generator) -> None:
         SHARED[path] = readers._cache
     readers.cache_data = functools.partial(_cache_data, readers, readers.cache_data)
     readers.save_cache = functools.partial(_save_cache, readers, readers.save_cache)
+    generator.get_files = functools.partial(_get_files, generator, generator.get_files)
+
+
+def _get_files(generator, get_files, *args, **kwargs):
+    files = get_files(*args, **kwargs)
+    parse_ahead(generator, files)
+    return files
 
 
 def _cache_data(readers, cache_data, filename, data) -> None:
