@@ -188,7 +188,11 @@ CONTENT_CACHING_LAYER = "reader"
 LOAD_CONTENT_CACHE = True
 # Uncompressed: loading and saving it is faster than compressing it saves.
 GZIP_CACHE = False
-# Once every language has read its content, the subsites' pages are written
-# by forked copies of the build process, beside the main site's (build_cache).
-# The live preview writes in one process: it renders only a few pages.
+# New source files are parsed by one worker process per core, and once every
+# language has read its content, the subsites' pages are written by forked
+# copies of the build process beside the main site's (build_cache).
 PARALLEL_BUILD = True
+# Keep each language's content objects for the next build in the same
+# process. The live preview (site_build.preview_command) turns this on and
+# PARALLEL_BUILD off: it builds again on every save and renders few pages.
+KEEP_CONTENT_OBJECTS = False

@@ -5,8 +5,8 @@ cache, loaded from disk and saved back whole, even when nothing was parsed.
 Here the first load is shared: subsites (and `invoke serve`'s rebuilds) use
 the same dictionary, and it is saved only after a file was parsed again.
 
-A rebuild in the same process (`invoke serve`) also keeps each language's
-content objects: an unchanged file gets a copy of the object the previous
+With KEEP_CONTENT_OBJECTS (the live preview, which builds again in the same
+process), each language's content objects are kept too: an unchanged file gets a copy of the object the previous
 run made from it, instead of a new one made from the cached parse (which
 runs every plugin's content hooks and works out every URL again).
 """
@@ -71,7 +71,9 @@ def keep_content_objects(generator) -> None:
     process with the same settings, through Pelican's generator-level cache
     hooks (kept in memory here, never written to disk)."""
     settings = generator.settings
-    if not isinstance(generator, CachingGenerator) or settings["CONTENT_CACHING_LAYER"] == "generator":
+    if not settings.get("KEEP_CONTENT_OBJECTS") or not isinstance(generator, CachingGenerator):
+        return
+    if settings["CONTENT_CACHING_LAYER"] == "generator":
         return  # Pelican's own generator cache is in charge
     key = (settings["DEFAULT_LANG"], type(generator).__name__)
     values = {name: value for name, value in settings.items() if name not in VOLATILE_SETTINGS}

@@ -90,7 +90,7 @@ def preview_command(settings_file: str, output: str, content: str = "content", p
     only in full builds); the search page then shows its browse list."""
     output = os.path.abspath(output)
     for key, value in {"DELETE_OUTPUT_DIRECTORY": False, "PREVIOUS_OUTPUT_PATH": output,
-                       "PARALLEL_BUILD": False}.items():
+                       "PARALLEL_BUILD": False, "KEEP_CONTENT_OBJECTS": True}.items():
         extra_args = _with_setting(extra_args, key, value)
     command = [sys.executable, "-m", "pelican", content, "--settings", settings_file, "--output", output,
                "--autoreload", "--listen", "--port", str(port), *extra_args]
