@@ -87,3 +87,17 @@ def test_a_build_with_nothing_changed_is_skipped_and_keeps_the_site(tmp_path):
     assert (output / "fa" / "index.html").is_file()
     other_day = run_build(output, content=content, overrides={"BUILD_DATE": "2026-12-24"})
     assert other_day.status == 0 and "Nothing changed" not in other_day.log
+
+
+def test_a_body_edit_indexes_only_its_language_for_search_again(tmp_path):
+    content = make_corpus(tmp_path / "content", updates=4)
+    output = tmp_path / "site"
+    assert run_build(output, content=content).status == 0
+    entries = {lang: output / lang / "pagefind" / "pagefind-entry.json" for lang in ("fa", "es")}
+    entries["en"] = output / "pagefind" / "pagefind-entry.json"
+    before = {lang: entry.stat().st_ino for lang, entry in entries.items()}
+    append(content / "updates" / "update-2.en.md", "\nA new paragraph.\n")
+    assert run_build(output, content=content).status == 0
+    after = {lang: entry.stat().st_ino for lang, entry in entries.items()}
+    assert after["fa"] == before["fa"] and after["es"] == before["es"]  # linked from the previous build
+    assert after["en"] != before["en"]

@@ -77,7 +77,7 @@ def root_path(context, path) -> str:
 
 @pass_context
 def main_site(context, path) -> str:
-    """`path` of the main site (images, search index) as seen from this language's site."""
+    """`path` of the main site (images) as seen from this language's site."""
     return posixpath.join(context["relpath_to_site"](context["DEFAULT_LANG"], context["main_lang"]), path)
 
 

@@ -43,8 +43,8 @@ def build(settings_file: str, output: str, content: str = "content", *, extra_ar
     parent = os.path.dirname(output)
     os.makedirs(parent, exist_ok=True)
     inputs = stamp = None
+    settings = _settings(settings_file, content, extra_args)
     if reuse:
-        settings = _settings(settings_file, content, extra_args)
         inputs, stamp = build_inputs(settings, settings_file), _stamp_path(settings, output)
         if os.path.isdir(output) and _read(stamp) == inputs:
             print(f"Nothing changed since the last build of {output}.")
@@ -69,7 +69,8 @@ def build(settings_file: str, output: str, content: str = "content", *, extra_ar
             result = subprocess.run([*command, "--ignore-cache"], check=False, capture_output=True, text=True,
                                     env=pelican_environment())
         if result.returncode == 0:
-            result = index_for_search(staging, result)
+            result = index_for_search(staging, result, settings.get("I18N_SUBSITES", {}),
+                                      previous=output if reuse else None)
         if result.returncode == 0:
             _replace(staging, output)
             if stamp:
@@ -97,14 +98,63 @@ def preview_command(settings_file: str, output: str, content: str = "content", p
     return command, pelican_environment()
 
 
-def index_for_search(site: str, built: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
-    """Add Pagefind's search index (one per page language) to the built site."""
-    indexed = subprocess.run([sys.executable, "-m", "pagefind", "--site", site, "--silent"],
-                             check=False, capture_output=True, text=True)
-    if indexed.returncode:
-        return subprocess.CompletedProcess(built.args, indexed.returncode, built.stdout,
-                                           "search index: " + (indexed.stderr or indexed.stdout))
+def index_for_search(site: str, built: subprocess.CompletedProcess, langs=(), previous: str | None = None
+                     ) -> subprocess.CompletedProcess:
+    """Give each language's site its own Pagefind index (<lang site>/pagefind/).
+
+    `langs` are the subsites' languages, in folders of the same name; the
+    main language is everything else. A language whose pages are all the
+    very files of the `previous` build (linked from it by the incremental
+    build) gets the previous index, linked too, instead of a new one.
+    """
+    for folder, skip in [(site, set(langs)), *((os.path.join(site, lang), set()) for lang in sorted(langs))]:
+        if not os.path.isdir(folder):
+            continue
+        before = os.path.join(previous, os.path.relpath(folder, site)) if previous else None
+        if before and _reuse_index(folder, before, skip):
+            continue
+        names = _indexed_names(folder, skip)
+        glob = "{" + ",".join(f"{name}/**/*.html" if os.path.isdir(os.path.join(folder, name)) else name
+                              for name in names) + "}"
+        indexed = subprocess.run([sys.executable, "-m", "pagefind", "--site", folder, "--glob", glob, "--silent"],
+                                 check=False, capture_output=True, text=True)
+        if indexed.returncode:
+            return subprocess.CompletedProcess(built.args, indexed.returncode, built.stdout,
+                                               "search index: " + (indexed.stderr or indexed.stdout))
     return built
+
+
+def _indexed_names(folder: str, skip) -> list[str]:
+    """The pages and folders of pages at the top of a language's site (not other languages' sites)."""
+    return [name for name in sorted(os.listdir(folder)) if name not in skip and name != "pagefind"
+            and (name.endswith(".html") or os.path.isdir(os.path.join(folder, name)))]
+
+
+def _pages(folder: str, skip) -> dict:
+    """Path → inode of every page a language's index covers."""
+    found = {}
+    for name in _indexed_names(folder, skip):
+        path = os.path.join(folder, name)
+        walked = os.walk(path) if os.path.isdir(path) else [(folder, [], [name])]
+        for current, _, files in walked:
+            for file_name in files:
+                if file_name.endswith(".html"):
+                    page = os.path.join(current, file_name)
+                    found[os.path.relpath(page, folder)] = os.stat(page).st_ino
+    return found
+
+
+def _reuse_index(folder: str, previous: str, skip) -> bool:
+    """Link `previous`'s index into `folder` if every page it indexed is the same file now."""
+    index = os.path.join(previous, "pagefind")
+    try:
+        if not os.path.isdir(index) or _pages(folder, skip) != _pages(previous, skip):
+            return False
+        shutil.copytree(index, os.path.join(folder, "pagefind"), copy_function=os.link)
+    except OSError:
+        shutil.rmtree(os.path.join(folder, "pagefind"), ignore_errors=True)
+        return False
+    return True
 
 
 def build_inputs(settings, settings_file: str) -> str:
