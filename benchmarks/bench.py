@@ -3,7 +3,8 @@
 Both build the same synthetic corpus (benchmarks/corpus.py). For each, in
 one run: a cold full build (no output, no cache), a warm rebuild with
 nothing changed, and a rebuild after one file changed; each the median of
-several runs, with the peak memory of the build processes.
+several runs, with the peak memory of the largest build process and the
+CPU time of all of them (the project's build uses every core).
 """
 
 import os
@@ -23,14 +24,15 @@ from benchmarks.corpus import make_corpus
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def timed(command, cwd=ROOT) -> tuple[float, int]:
-    """Wall seconds and peak resident memory (KiB) of `command` and the processes it waited for."""
-    result = subprocess.run(["/usr/bin/time", "-f", "%e %M", *command], cwd=cwd,
+def timed(command, cwd=ROOT) -> tuple[float, int, float]:
+    """Wall seconds, peak resident memory (KiB) of the largest process, and CPU
+    seconds (user + system) of `command` and the processes it waited for."""
+    result = subprocess.run(["/usr/bin/time", "-f", "%e %M %U %S", *command], cwd=cwd,
                             capture_output=True, text=True)
     if result.returncode:
         raise RuntimeError(f"{command[:4]} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
-    seconds, peak = result.stderr.strip().splitlines()[-1].split()
-    return float(seconds), int(peak)
+    seconds, peak, user, system = result.stderr.strip().splitlines()[-1].split()
+    return float(seconds), int(peak), float(user) + float(system)
 
 
 def stock_command(corpus, output, cache):
@@ -120,7 +122,7 @@ def measure_preview(preview_for, corpus: Path, work: Path, runs: int) -> float:
 
 
 def measure(command_for, corpus: Path, work: Path, runs: int) -> dict:
-    """{scenario: (median seconds, peak KiB)} for cold, warm and one-file-changed builds."""
+    """{scenario: (median seconds, peak KiB, median CPU seconds)} for cold, warm and one-file-changed builds."""
     results = {"cold": [], "warm": [], "one change": []}
     changed = corpus / "updates" / "update-0.en.md"
     original = changed.read_text(encoding="utf-8")
@@ -133,7 +135,8 @@ def measure(command_for, corpus: Path, work: Path, runs: int) -> dict:
         changed.write_text(original + f"\nOne more line, run {run}.\n", encoding="utf-8")
         results["one change"].append(timed(command_for(corpus, output, cache)))
         changed.write_text(original, encoding="utf-8")
-    return {name: (statistics.median(s for s, _ in values), max(m for _, m in values))
+    return {name: (statistics.median(s for s, _, _ in values), max(m for _, m, _ in values),
+                   statistics.median(c for _, _, c in values))
             for name, values in results.items()}
 
 
@@ -144,17 +147,19 @@ def run(updates: int = 1000, runs: int = 3) -> str:
         files = sum(1 for _ in corpus.rglob("*.md"))
         stock = measure(stock_command, corpus, tmp / "stock", runs)
         project = measure(project_command, corpus, tmp / "project", runs)
-        stock["preview: one change visible"] = (measure_preview(stock_preview, corpus, tmp / "stock", runs), None)
+        stock["preview: one change visible"] = (measure_preview(stock_preview, corpus, tmp / "stock", runs),
+                                                None, None)
         project["preview: one change visible"] = (measure_preview(project_preview, corpus, tmp / "project", runs),
-                                                  None)
+                                                  None, None)
     lines = [f"Corpus: {updates} updates x 3 languages, {files} Markdown files; median of {runs} runs; "
              f"{os.cpu_count()} CPUs",
              "",
-             "| build | stock (s) | project (s) | stock/project | stock peak (MiB) | project peak (MiB) |",
-             "| --- | ---: | ---: | ---: | ---: | ---: |"]
+             "| build | stock (s) | project (s) | stock/project | stock peak (MiB) | project peak (MiB) "
+             "| stock CPU (s) | project CPU (s) |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for name in stock:
-        (s_time, s_mem), (p_time, p_mem) = stock[name], project[name]
-        memory = f"{s_mem / 1024:.0f} | {p_mem / 1024:.0f}" if s_mem else "- | -"
+        (s_time, s_mem, s_cpu), (p_time, p_mem, p_cpu) = stock[name], project[name]
+        memory = f"{s_mem / 1024:.0f} | {p_mem / 1024:.0f} | {s_cpu:.2f} | {p_cpu:.2f}" if s_mem else "- | - | - | -"
         lines.append(f"| {name} | {s_time:.2f} | {p_time:.2f} | {s_time / p_time:.2f}x | {memory} |")
     return "\n".join(lines)
 
