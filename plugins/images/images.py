@@ -11,6 +11,7 @@ import functools
 import hashlib
 import os
 import shutil
+import sys
 import tempfile
 
 from PIL import Image, ImageOps
@@ -68,17 +69,18 @@ def _encode(path: str, name: str, target_dir: str, widths) -> None:
             os.path.join(target_dir, fallback_name), **options)
 
 
-def process_images(source_dir: str, target_dir: str, widths, cache_dir: str | None = None) -> list[str]:
+def process_images(source_dir: str, target_dir: str | None, widths, cache_dir: str | None = None) -> list[str]:
     """Write metadata-free originals and sized copies; return the files written.
 
     Encoding is the slow part, so each image's files are kept in `cache_dir`
     under a digest of its bytes and the widths, and copied from there while
-    the image is unchanged.
+    the image is unchanged. Without `target_dir`, only fill the cache.
     """
     written = []
     if not os.path.isdir(source_dir):
         return written
-    os.makedirs(target_dir, exist_ok=True)
+    if target_dir:
+        os.makedirs(target_dir, exist_ok=True)
     for name in sorted(os.listdir(source_dir)):
         path = os.path.join(source_dir, name)
         try:
@@ -96,7 +98,7 @@ def process_images(source_dir: str, target_dir: str, widths, cache_dir: str | No
             _encode(path, name, partial, widths)
             shutil.rmtree(encoded, ignore_errors=True)
             os.replace(partial, encoded)
-        for file_name in sorted(os.listdir(encoded)):
+        for file_name in sorted(os.listdir(encoded)) if target_dir else ():
             shutil.copyfile(os.path.join(encoded, file_name), os.path.join(target_dir, file_name))
             written.append(file_name)
         if not cache_dir:
@@ -118,14 +120,49 @@ def add_template_helper(generator):
     generator.env.globals["picture"] = functools.partial(picture, generator.settings)
 
 
+# Output folder of the main site → the process encoding its images ahead.
+ENCODING = {}
+
+
+def _folders(settings) -> tuple[str, str, str]:
+    return (os.path.join(settings["PATH"], "images"), os.path.join(settings["OUTPUT_PATH"], "images"),
+            os.path.join(settings["CACHE_PATH"], "images"))
+
+
+def encode_ahead(pelican_obj):
+    """With PARALLEL_BUILD, encode new images in a forked process while the
+    build reads the content: the encoder's memory (libwebp's is large) then
+    never adds to the build process's, which holds the whole site."""
+    settings = pelican_obj.settings
+    if (settings["DEFAULT_LANG"] in settings.get("I18N_SUBSITES", {}) or not settings.get("PARALLEL_BUILD")
+            or not hasattr(os, "fork")):
+        return
+    source, _, cache = _folders(settings)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        status = 1
+        try:
+            process_images(source, None, settings["IMAGE_WIDTHS"], cache)
+            status = 0
+        finally:
+            os._exit(status)  # a failure is met and reported again by write_images
+    ENCODING[settings["OUTPUT_PATH"]] = pid
+
+
 def write_images(pelican_obj):
     settings = pelican_obj.settings
     if settings["DEFAULT_LANG"] in settings.get("I18N_SUBSITES", {}):
         return  # images live once, in the main site
-    process_images(os.path.join(settings["PATH"], "images"), os.path.join(settings["OUTPUT_PATH"], "images"),
-                   settings["IMAGE_WIDTHS"], os.path.join(settings["CACHE_PATH"], "images"))
+    encoder = ENCODING.pop(settings["OUTPUT_PATH"], None)
+    if encoder:
+        os.waitpid(encoder, 0)
+    source, target, cache = _folders(settings)
+    process_images(source, target, settings["IMAGE_WIDTHS"], cache)
 
 
 def register():
+    signals.initialized.connect(encode_ahead)
     signals.generator_init.connect(add_template_helper)
     signals.finalized.connect(write_images)
