@@ -87,3 +87,21 @@ def test_each_preview_rebuild_equals_a_build_from_scratch(preview, edit, tmp_pat
     running.wait()
     scratch_build(tmp_path / "scratch", content, theme)
     assert differences(tmp_path / "scratch", running.output) == []
+
+
+def test_a_mistake_saved_in_the_preview_is_one_line_and_the_pages_stay(preview):
+    running, content, _ = preview
+    page = running.output / "updates" / "update-5.html"
+    shown = page.read_bytes()
+    source = content / "updates" / "update-5.en.md"
+    good = source.read_text(encoding="utf-8")
+    source.write_text(good.replace("date: ", "date: next week #", 1), encoding="utf-8")
+    deadline = time.monotonic() + 60
+    while "update-5.en.md: date:" not in running.log.read_text():
+        assert running.process.poll() is None and time.monotonic() < deadline, running.log.read_text()[-3000:]
+        time.sleep(0.05)
+    assert "Traceback" not in running.log.read_text()
+    assert page.read_bytes() == shown
+    source.write_text(good + "\nFixed.\n", encoding="utf-8")
+    running.wait()
+    assert b"Fixed." in page.read_bytes()

@@ -213,26 +213,72 @@ def check_content(settings) -> list[str]:
             slugs[section].add(match["slug"])
     problems = []
     seen = {}
+    languages = site_languages(settings)
+    # What a file's check reads besides the file: the other files and images.
+    around = repr((languages, files, sorted(_listdir(slugs["images"]))))
+    checked = {}
     for path, section in files:
         shown = os.path.relpath(path, os.path.dirname(root))
-        problems += check_file(path, shown, section, site_languages(settings), slugs)
+        key = (path, _stamp(path), around)
+        checked[key] = _CHECKED[key] if key in _CHECKED else check_file(path, shown, section, languages, slugs)
+        problems += checked[key]
         if match := FILE_NAME.match(os.path.basename(path)):
             # Updates and events are both articles: one slug names one piece.
             key = ("articles" if section in settings["ARTICLE_PATHS"] else section, match["slug"], match["lang"])
             if key in seen:
                 problems.append(f"{shown}: slug: {match['slug']!r} in {match['lang']!r} is also {seen[key]}")
             seen.setdefault(key, shown)
+    _CHECKED.clear()
+    _CHECKED.update(checked)
     return [_one_line(problem) for problem in problems]
 
 
+# In a process that checks again (the live preview): (file, its size and
+# time, what else its check read) → its problems, from the last check.
+_CHECKED = {}
+# Main sites checked when they were set up, whose first build is still to come.
+_CHECKED_AT_START = set()
+
+
+def _stamp(path: str):
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns
+
+
+def _listdir(folder: str) -> list[str]:
+    return os.listdir(folder) if os.path.isdir(folder) else []
+
+
 def check_before_build(pelican_obj):
+    """Stop the build with one line per problem before Pelican reads anything."""
     settings = pelican_obj.settings
     if settings["DEFAULT_LANG"] in settings.get("I18N_SUBSITES", {}):
         return  # a subsite: the main site checked all content already
     problems = check_content(settings)
     if problems:
         raise SystemExit("\n".join(problems))
+    _CHECKED_AT_START.add(id(pelican_obj))
+
+
+def check_before_rebuild(pelican_obj):
+    """The live preview builds again in the same process on every save: check
+    again (only changed files are read). A problem stops this build only; the
+    preview reports it, keeps the pages it has and waits for the next save."""
+    settings = pelican_obj.settings
+    if settings["DEFAULT_LANG"] in settings.get("I18N_SUBSITES", {}):
+        return None
+    if id(pelican_obj) in _CHECKED_AT_START:
+        _CHECKED_AT_START.discard(id(pelican_obj))  # its first build: checked already
+        return None
+    problems = check_content(settings)
+    if problems:
+        raise RuntimeError("\n".join(problems))
+    return None
 
 
 def register():
     signals.initialized.connect(check_before_build)
+    signals.get_generators.connect(check_before_rebuild)
