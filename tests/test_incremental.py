@@ -38,13 +38,19 @@ EDITS = {
 }
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    """A small corpus and a copy of the theme, built once so that every edit has a previous build."""
-    root = tmp_path_factory.mktemp("incremental")
+def corpus_and_theme(root):
+    """A small corpus and a copy of the theme, for EDITS to change."""
     content = make_corpus(root / "content", updates=6)
     theme = root / "theme"
     shutil.copytree(ROOT / "theme", theme)
+    return content, theme
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    """Built once, so that every edit has a previous build."""
+    root = tmp_path_factory.mktemp("incremental")
+    content, theme = corpus_and_theme(root)
     first = run_build(root / "site", content=content, overrides={"THEME": str(theme)})
     assert first.status == 0, first.log
     return root, content, theme

@@ -3,7 +3,6 @@ a build from scratch gives, although it reuses the previous run's work."""
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -13,12 +12,8 @@ import time
 import pytest
 
 from conftest import BUILD_DATE, ROOT, differences
-from test_incremental import EDITS
-
-sys.path.insert(0, str(ROOT))
-
-from benchmarks.corpus import make_corpus  # noqa: E402
-from site_build import pelican_environment, preview_command  # noqa: E402
+from site_build import pelican_environment, preview_command
+from test_incremental import EDITS, corpus_and_theme
 
 SETTINGS = {"BUILD_DATE": BUILD_DATE}
 
@@ -63,9 +58,7 @@ class Preview:
 @pytest.fixture(scope="module")
 def preview(tmp_path_factory):
     root = tmp_path_factory.mktemp("preview")
-    content = make_corpus(root / "content", updates=6)
-    theme = root / "theme"
-    shutil.copytree(ROOT / "theme", theme)
+    content, theme = corpus_and_theme(root)
     running = Preview(root, content, theme)
     yield running, content, theme
     running.stop()

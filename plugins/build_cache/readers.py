@@ -6,12 +6,12 @@ Here the first load is shared: subsites (and `invoke serve`'s rebuilds) use
 the same dictionary, and it is saved only after a file was parsed again.
 
 With KEEP_CONTENT_OBJECTS (the live preview, which builds again in the same
-process), each language's content objects are kept too: an unchanged file gets a copy of the object the previous
-run made from it, instead of a new one made from the cached parse (which
-runs every plugin's content hooks and works out every URL again).
+process), each language's content objects are kept too: an unchanged file
+gets a copy of the object the previous run made from it, instead of a new
+one made from the cached parse (which runs every plugin's content hooks and
+works out every URL again).
 """
 
-import copy
 import functools
 import os
 
@@ -87,13 +87,18 @@ def keep_content_objects(generator) -> None:
 def _keep(generator, pieces, filename, piece) -> None:
     # A copy, because the run goes on to change the object it uses
     # (translations, URLs pointing at other languages, status).
-    pieces[filename] = (generator._get_file_stamp(filename), copy.copy(piece))
+    pieces[filename] = (generator._get_file_stamp(filename), _copy(piece))
 
 
 def _recall(generator, pieces, filename, default=None):
     stamp, piece = pieces.get(filename, (None, None))
     if piece is None or stamp != generator._get_file_stamp(filename):
         return default
-    piece = copy.copy(piece)
-    piece._context, piece.settings = generator.context, generator.settings
-    return piece
+    return _copy(piece, _context=generator.context, settings=generator.settings)
+
+
+def _copy(piece, **changes):
+    """A shallow copy (like copy.copy, which is several times slower for these objects)."""
+    duplicate = object.__new__(type(piece))
+    duplicate.__dict__.update(piece.__dict__, **changes)
+    return duplicate

@@ -125,8 +125,9 @@ class ReusingWriter(Writer):
         paginators = {key: Paginator(name, url, items, self.settings, per_page) for key, items in paginated.items()}
         count = next(iter(paginators.values())).num_pages
         # Only the pieces shown on a page count with their bodies; the lists
-        # themselves are in the site's digest.
-        listed = stable(kwargs, name_of)
+        # themselves are in the site's digest. Digested once here, not once
+        # per page: the lists grow with the site and so does their number of pages.
+        listed = digest(stable(kwargs, name_of))
         for number in range(1, count + 1):
             page_kwargs, shown = dict(kwargs), []
             for key, paginator in paginators.items():

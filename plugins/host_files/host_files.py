@@ -29,29 +29,31 @@ HREFLANG = re.compile(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">
 def collect_pages(output: str, site_url: str) -> list[tuple[str, dict]]:
     """[(absolute URL, {hreflang: absolute URL})] for every HTML page under `output`."""
     pages = []
-    for directory, _, names in sorted(os.walk(output)):
+    top = os.path.join(os.path.normpath(output), "")
+    for directory, _, names in sorted(os.walk(top)):
         for name in sorted(names):
-            relative = os.path.relpath(os.path.join(directory, name), output).replace(os.sep, "/")
+            relative = os.path.join(directory, name)[len(top):].replace(os.sep, "/")
             if not name.endswith(".html") or relative.split("/")[-1] in SKIPPED:
                 continue
-            url = f"{site_url}/{quote(relative)}"
-            pages.append((url, _alternates(os.path.join(directory, name), url)))
+            pages.append(_page(os.path.join(directory, name), relative, site_url))
     return pages
 
 
-# (path, URL, file identity) → that page's alternates: `invoke serve` rebuilds
-# in one process, and most pages are the same file as in its last build.
+# (path, site address, file identity) → that page's entry: `invoke serve`
+# rebuilds in one process, and most pages are the same file as in its last build.
 _SEEN = {}
 
 
-def _alternates(path: str, url: str) -> dict:
+def _page(path: str, relative: str, site_url: str) -> tuple[str, dict]:
+    """(absolute URL, {hreflang: absolute URL}) of one page."""
     status = os.stat(path)
-    key = (path, url, status.st_ino, status.st_size, status.st_mtime_ns)
+    key = (path, site_url, status.st_ino, status.st_size, status.st_mtime_ns)
     if key not in _SEEN:
+        url = f"{site_url}/{quote(relative)}"
         with open(path, encoding="utf-8") as page:
             head = page.read().partition("</head>")[0]
-        _SEEN[key] = {lang: urljoin(url, quote(html.unescape(href), safe=URL_SAFE))
-                      for lang, href in HREFLANG.findall(head)}
+        _SEEN[key] = (url, {lang: urljoin(url, quote(html.unescape(href), safe=URL_SAFE))
+                            for lang, href in HREFLANG.findall(head)})
     return _SEEN[key]
 
 

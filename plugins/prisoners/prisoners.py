@@ -42,10 +42,6 @@ def group_by_status(prisoners):
     return groups
 
 
-def names_prisoner(piece, slug) -> bool:
-    return slug in [str(s) for s in piece.metadata.get("prisoners", [])]
-
-
 class PrisonersGenerator(CachingGenerator):
     """Reads the profiles, links them with the pieces that name them, writes pages and feeds."""
 
@@ -63,6 +59,10 @@ class PrisonersGenerator(CachingGenerator):
                 profiles.append(profile)
         self.prisoners = [p for p in profiles if p.lang == lang]
         today = build_date(self.settings)
+        timelines = {}
+        for article in self.context["articles"]:
+            for slug in dict.fromkeys(str(s) for s in article.metadata.get("prisoners", [])):
+                timelines.setdefault(slug, []).append(article)
         for prisoner in self.prisoners:
             prisoner.translations = []
             for other in profiles:
@@ -73,7 +73,7 @@ class PrisonersGenerator(CachingGenerator):
             arrested = prisoner.metadata.get("arrested")
             prisoner.time_in_prison = (years_and_months(arrested, today)
                                        if arrested and prisoner.detention == "imprisoned" else None)
-            prisoner.timeline = [a for a in self.context["articles"] if names_prisoner(a, prisoner.slug)]
+            prisoner.timeline = timelines.get(prisoner.slug, [])
 
         # Link each piece to the profiles it names, in its language when there is one.
         by_slug = {}
