@@ -2,11 +2,12 @@
 
 - Reading: one reader cache per process for all languages, and in a
   process that builds again, the previous run's content objects (readers.py).
-- Writing each subsite in a forked copy of the process (processes.py).
 - Writing: a page is rendered only when its digest changed; otherwise the
   previous build's file is linked into the new output (writer.py). Builds
   through site_build name the previous output in PREVIOUS_OUTPUT_PATH;
   `invoke serve` builds in place.
+- Both cores: new files are parsed by worker processes, and each subsite is
+  written by a forked copy of the build process (processes.py).
 """
 
 import datetime

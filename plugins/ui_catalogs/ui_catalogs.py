@@ -97,7 +97,7 @@ def compile_catalogs(theme: str, langs, localedir: str) -> None:
         raise SystemExit("\n".join(problems))
 
 
-# .po file → (its modification time, the folder it was compiled into), in this process.
+# Language → (its .po file's modification time, the folder it was compiled into), in this process.
 COMPILED = {}
 
 
