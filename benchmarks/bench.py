@@ -7,6 +7,7 @@ several runs, with the peak memory of the largest build process and the
 CPU time of all of them (the project's build uses every core).
 """
 
+import http.client
 import os
 import shutil
 import signal
@@ -69,8 +70,8 @@ def _served(url: str) -> str:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.read().decode("utf-8")
-    except OSError:
-        return ""
+    except (OSError, http.client.HTTPException):
+        return ""  # not there yet, or caught while the preview rewrites it
 
 
 def _wait_for(url: str, text: str, limit: float) -> float:
