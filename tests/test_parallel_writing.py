@@ -1,25 +1,39 @@
-"""Subsites are written by forked copies of the build process: the site is
-the same as one process writes, and a copy's failure fails the whole build."""
+"""New files are parsed by worker processes and subsites are written by forked
+copies of the build process: the site is the same as one process builds,
+and a copy's failure fails the whole build."""
 
+import re
 import shutil
+import subprocess
 import sys
 
-from conftest import ROOT, differences, run_build
+from conftest import BUILD_DATE, ROOT, differences, run_build
+from site_build import pelican_environment
 
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.corpus import make_corpus  # noqa: E402
 
 
-def test_writing_subsites_in_parallel_builds_the_same_site_as_one_process(tmp_path):
-    content = make_corpus(tmp_path / "content", updates=10)
-    parallel = run_build(tmp_path / "parallel", content=content)
-    assert parallel.status == 0, parallel.log
-    single = run_build(tmp_path / "single", content=content, overrides={"PARALLEL_BUILD": False})
-    assert single.status == 0, single.log
-    assert differences(single.output, parallel.output) == []
+def pelican(output, content, *settings):
+    """Pelican alone, verbose (the plain log handler of site_build shows no progress)."""
+    result = subprocess.run([sys.executable, "-m", "pelican", str(content), "--settings", "pelicanconf.py",
+                             "--output", str(output), "--cache-path", f"{output}-cache", "--verbose",
+                             "--extra-settings", f'BUILD_DATE="{BUILD_DATE}"', *settings],
+                            cwd=ROOT, capture_output=True, text=True, env=pelican_environment())
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout + result.stderr
+
+
+def test_parsing_and_writing_in_parallel_builds_the_same_site_as_one_process(tmp_path):
+    content = make_corpus(tmp_path / "content", updates=40)  # enough new files to start parsing workers
+    parallel = pelican(tmp_path / "parallel", content)
+    single = pelican(tmp_path / "single", content, "PARALLEL_BUILD=false")
+    assert re.search(r"Parsed 1\d\d of 1\d\d new files in \d+ worker", parallel), parallel[-3000:]
+    assert "new files in" not in single
+    assert differences(tmp_path / "single", tmp_path / "parallel") == []
     # Every language finished: once in the process that read them, once in the copy that wrote it.
-    assert parallel.log.count("Done:") == 5 and single.log.count("Done:") == 3
+    assert parallel.count("Done:") == 5 and single.count("Done:") == 3
 
 
 def test_a_failure_while_a_copy_writes_a_subsite_fails_the_build_and_keeps_the_previous_site(tmp_path):

@@ -33,6 +33,9 @@ from pelican.readers import _filter_discardable_metadata
 from pelican.utils import file_suffix
 from pelican.writers import Writer
 
+# Under "pelican" so that `pelican --verbose` shows this plugin's progress too.
+logger = logging.getLogger(f"pelican.plugins.{__name__}")
+
 # Fewer new files than this are parsed in the build process: starting workers would cost more.
 PARSE_AHEAD_MINIMUM = 100
 # The readers the parsing workers use (they inherit it when forked).
@@ -120,13 +123,16 @@ def parse_ahead(generator, files) -> None:
         return
     _READERS = readers
     chunks = [todo[start::workers * 4] for start in range(workers * 4)]
+    done = 0
     try:
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             for parsed in pool.map(_parse, chunks):
                 for path, data in parsed:
                     readers.cache_data(path, data)
+                done += len(parsed)
     finally:
         _READERS = None
+    logger.info("Parsed %d of %d new files in %d worker processes", done, len(todo), workers)
 
 
 def _parse(paths) -> list:

@@ -21,7 +21,8 @@ from pelican.writers import Writer
 
 from .fingerprints import code_digest, digest, name_of, page_digest, site_digest, stable
 
-logger = logging.getLogger(__name__)
+# Under "pelican" so that `pelican --verbose` shows this plugin's progress too.
+logger = logging.getLogger(f"pelican.plugins.{__name__}")
 
 
 def previous_site_path(settings) -> str | None:
