@@ -48,7 +48,7 @@ class Preview:
         while self.log.read_text(errors="replace").count("Done:") < 3 * self.builds:
             assert self.process.poll() is None and time.monotonic() < deadline, self.log.read_text()[-3000:]
             time.sleep(0.05)
-        time.sleep(0.3)  # Pelican starts watching for changes right after it prints
+        time.sleep(1)  # Pelican starts watching for changes after it prints; an edit before that is missed
 
     def stop(self) -> None:
         os.killpg(self.process.pid, signal.SIGTERM)
