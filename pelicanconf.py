@@ -158,7 +158,8 @@ DIGEST_UNTIL = None
 # plugins import earlier ones (local_dates, content_contract); the catalogs
 # must be compiled before i18n_subsites installs them; build_cache removes the
 # pages of deleted pieces from the live preview before host_files lists the
-# pages in the sitemap.
+# pages in the sitemap; search_index indexes the main site before build_cache
+# waits for the subsites' writers, so that all three are indexed side by side.
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "yaml_metadata",
@@ -172,6 +173,7 @@ PLUGINS = [
     "multilingual",
     "events",
     "prisoners",
+    "search_index",
     "build_cache",
     "images",
     "digest",
@@ -196,3 +198,6 @@ PARALLEL_BUILD = True
 # process. The live preview (site_build.preview_command) turns this on and
 # PARALLEL_BUILD off: it builds again on every save and renders few pages.
 KEEP_CONTENT_OBJECTS = False
+# Each language's site gets its own Pagefind index (<site>/pagefind/) once its
+# pages are written (search_index). Off in the live preview.
+SEARCH_INDEX = True

@@ -24,8 +24,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def settings_args(theme) -> list[str]:
-    return ["--extra-settings", *(f"{key}={json.dumps(value)}" for key, value in {**SETTINGS, "THEME": str(theme)}.items())]
+def settings_args(theme, **more) -> list[str]:
+    values = {**SETTINGS, "THEME": str(theme), **more}
+    return ["--extra-settings", *(f"{key}={json.dumps(value)}" for key, value in values.items())]
 
 
 class Preview:
@@ -68,7 +69,7 @@ def scratch_build(output, content, theme) -> None:
     """Pelican alone (no search index, as in the preview), no cache, fresh output."""
     result = subprocess.run([sys.executable, "-m", "pelican", str(content), "--settings", "pelicanconf.py",
                              "--output", str(output), "--cache-path", str(output.parent / "scratch-cache"),
-                             "--ignore-cache", "--fatal", "warnings", *settings_args(theme)],
+                             "--ignore-cache", "--fatal", "warnings", *settings_args(theme, SEARCH_INDEX=False)],
                             cwd=ROOT, capture_output=True, text=True, env=pelican_environment())
     assert result.returncode == 0, result.stdout + result.stderr
 

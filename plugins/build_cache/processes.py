@@ -89,6 +89,11 @@ def written_elsewhere(pelican_obj) -> bool:
     return True
 
 
+def written_by_copy(settings) -> bool:
+    """Whether a forked copy writes this site, and this process only goes through the motions."""
+    return any(lang == settings["DEFAULT_LANG"] for lang, _ in COPIES)
+
+
 def _leave() -> None:
     sys.stdout.flush()
     sys.stderr.flush()

@@ -69,9 +69,6 @@ def build(settings_file: str, output: str, content: str = "content", *, extra_ar
             result = subprocess.run([*command, "--ignore-cache"], check=False, capture_output=True, text=True,
                                     env=pelican_environment())
         if result.returncode == 0:
-            result = index_for_search(staging, result, settings.get("I18N_SUBSITES", {}),
-                                      previous=output if reuse else None)
-        if result.returncode == 0:
             _replace(staging, output)
             if stamp:
                 _write(stamp, inputs)
@@ -87,74 +84,16 @@ def preview_command(settings_file: str, output: str, content: str = "content", p
                     extra_args=()) -> tuple[list[str], dict]:
     """Pelican's live preview (command and environment): serve `output` on
     `port` and rebuild it in place on every save, rendering only the pages
-    whose inputs changed. The preview has no search index (Pagefind runs
-    only in full builds); the search page then shows its browse list."""
+    whose inputs changed. The preview has no search index; the search page
+    then shows its browse list."""
     output = os.path.abspath(output)
     for key, value in {"DELETE_OUTPUT_DIRECTORY": False, "PREVIOUS_OUTPUT_PATH": output,
-                       "PARALLEL_BUILD": False, "KEEP_CONTENT_OBJECTS": True}.items():
+                       "PARALLEL_BUILD": False, "KEEP_CONTENT_OBJECTS": True,
+                       "SEARCH_INDEX": False}.items():
         extra_args = _with_setting(extra_args, key, value)
     command = [sys.executable, "-m", "pelican", content, "--settings", settings_file, "--output", output,
                "--autoreload", "--listen", "--port", str(port), *extra_args]
     return command, pelican_environment()
-
-
-def index_for_search(site: str, built: subprocess.CompletedProcess, langs=(), previous: str | None = None
-                     ) -> subprocess.CompletedProcess:
-    """Give each language's site its own Pagefind index (<lang site>/pagefind/).
-
-    `langs` are the subsites' languages, in folders of the same name; the
-    main language is everything else. A language whose pages are all the
-    very files of the `previous` build (linked from it by the incremental
-    build) gets the previous index, linked too, instead of a new one.
-    """
-    for folder, skip in [(site, set(langs)), *((os.path.join(site, lang), set()) for lang in sorted(langs))]:
-        if not os.path.isdir(folder):
-            continue
-        before = os.path.join(previous, os.path.relpath(folder, site)) if previous else None
-        if before and _reuse_index(folder, before, skip):
-            continue
-        names = _indexed_names(folder, skip)
-        glob = "{" + ",".join(f"{name}/**/*.html" if os.path.isdir(os.path.join(folder, name)) else name
-                              for name in names) + "}"
-        indexed = subprocess.run([sys.executable, "-m", "pagefind", "--site", folder, "--glob", glob, "--silent"],
-                                 check=False, capture_output=True, text=True)
-        if indexed.returncode:
-            return subprocess.CompletedProcess(built.args, indexed.returncode, built.stdout,
-                                               "search index: " + (indexed.stderr or indexed.stdout))
-    return built
-
-
-def _indexed_names(folder: str, skip) -> list[str]:
-    """The pages and folders of pages at the top of a language's site (not other languages' sites)."""
-    return [name for name in sorted(os.listdir(folder)) if name not in skip and name != "pagefind"
-            and (name.endswith(".html") or os.path.isdir(os.path.join(folder, name)))]
-
-
-def _pages(folder: str, skip) -> dict:
-    """Path → inode of every page a language's index covers."""
-    found, top = {}, os.path.join(folder, "")
-    for name in _indexed_names(folder, skip):
-        path = os.path.join(folder, name)
-        walked = os.walk(path) if os.path.isdir(path) else [(folder, [], [name])]
-        for current, _, files in walked:
-            for file_name in files:
-                if file_name.endswith(".html"):
-                    page = os.path.join(current, file_name)
-                    found[page[len(top):]] = os.stat(page).st_ino  # relpath is slow over ten thousand pages
-    return found
-
-
-def _reuse_index(folder: str, previous: str, skip) -> bool:
-    """Link `previous`'s index into `folder` if every page it indexed is the same file now."""
-    index = os.path.join(previous, "pagefind")
-    try:
-        if not os.path.isdir(index) or _pages(folder, skip) != _pages(previous, skip):
-            return False
-        shutil.copytree(index, os.path.join(folder, "pagefind"), copy_function=os.link)
-    except OSError:
-        shutil.rmtree(os.path.join(folder, "pagefind"), ignore_errors=True)
-        return False
-    return True
 
 
 def build_inputs(settings, settings_file: str) -> str:

@@ -1,0 +1,94 @@
+"""Give each language's site its own Pagefind search index (<site>/pagefind/).
+
+A reader then downloads only the index of the language they read. Each site
+is indexed as soon as its pages are written: a subsite that build_cache
+writes in a forked copy is indexed in that copy, beside the other languages
+still being written, instead of all three one after the other at the end.
+
+A site whose pages are all the very files of the previous build (linked from
+it by build_cache) gets the previous index, linked too, instead of a new one.
+The live preview has no index (SEARCH_INDEX off); its search page shows its
+browse list.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+
+from pelican import signals
+
+
+def index_site(pelican_obj) -> None:
+    # Imported here: this plugin comes before build_cache in PLUGINS (so that the
+    # main site is indexed before build_cache waits for the subsites' copies),
+    # and Pelican imports plugins in that order.
+    from build_cache.processes import written_by_copy
+    from build_cache.writer import previous_site_path
+
+    settings = pelican_obj.settings
+    if not settings.get("SEARCH_INDEX") or written_by_copy(settings):
+        return
+    folder = settings["OUTPUT_PATH"]
+    skip = other_sites(settings)
+    previous = previous_site_path(settings)
+    if previous and reuse_index(folder, previous, skip):
+        return
+    shutil.rmtree(os.path.join(folder, "pagefind"), ignore_errors=True)  # built in place: no stale fragments
+    indexed = subprocess.run([sys.executable, "-m", "pagefind", "--site", folder, "--glob", page_glob(folder, skip),
+                              "--silent"], check=False, capture_output=True, text=True)
+    if indexed.returncode:
+        problem = (indexed.stderr or indexed.stdout).strip().replace("\n", " ")
+        raise RuntimeError(f"search index of the {settings['DEFAULT_LANG']} site: {problem}")
+
+
+def other_sites(settings) -> set[str]:
+    """The folders of the subsites inside this site's folder: not its pages."""
+    if settings["DEFAULT_LANG"] in settings.get("I18N_SUBSITES", {}):
+        return set()
+    return set(settings.get("I18N_SUBSITES", {}))
+
+
+def page_glob(folder: str, skip) -> str:
+    """Pagefind's glob for the pages of the site in `folder`, not of the sites inside it."""
+    return "{" + ",".join(f"{name}/**/*.html" if os.path.isdir(os.path.join(folder, name)) else name
+                          for name in _indexed_names(folder, skip)) + "}"
+
+
+def _indexed_names(folder: str, skip) -> list[str]:
+    """The pages and folders of pages at the top of a site."""
+    return [name for name in sorted(os.listdir(folder)) if name not in skip and name != "pagefind"
+            and (name.endswith(".html") or os.path.isdir(os.path.join(folder, name)))]
+
+
+def _pages(folder: str, skip) -> dict:
+    """Path → inode of every page a site's index covers."""
+    found, top = {}, os.path.join(folder, "")
+    for name in _indexed_names(folder, skip):
+        path = os.path.join(folder, name)
+        walked = os.walk(path) if os.path.isdir(path) else [(folder, [], [name])]
+        for current, _, files in walked:
+            for file_name in files:
+                if file_name.endswith(".html"):
+                    page = os.path.join(current, file_name)
+                    found[page[len(top):]] = os.stat(page).st_ino  # relpath is slow over ten thousand pages
+    return found
+
+
+def reuse_index(folder: str, previous: str, skip) -> bool:
+    """Link `previous`'s index into `folder` if every page it indexed is the same file now."""
+    index = os.path.join(previous, "pagefind")
+    if not os.path.isdir(index) or os.path.samefile(folder, previous):
+        return False  # built in place, pages are rewritten in the same files: nothing tells what changed
+    try:
+        if _pages(folder, skip) != _pages(previous, skip):
+            return False
+        shutil.copytree(index, os.path.join(folder, "pagefind"), copy_function=os.link)
+    except OSError:
+        shutil.rmtree(os.path.join(folder, "pagefind"), ignore_errors=True)
+        return False
+    return True
+
+
+def register():
+    signals.finalized.connect(index_site)
