@@ -51,3 +51,21 @@ def test_a_failure_while_a_copy_writes_a_subsite_fails_the_build_and_keeps_the_p
     assert "writing the fa site failed" in broken.log
     assert "no_such_helper" in broken.log, broken.log
     assert {path: path.read_bytes() for path in output.rglob("*.html")} == before
+
+
+
+def test_a_failure_in_the_main_site_stops_the_copies_writing_the_others(tmp_path):
+    content = make_corpus(tmp_path / "content", updates=40)  # the copies are still writing when it fails
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    article = theme / "templates" / "article.html"
+    # Fails only for English pages, which the build process itself writes.
+    article.write_text("{% if DEFAULT_LANG == 'en' %}{{ no_such_helper() }}{% endif %}" + article.read_text())
+    result = subprocess.run([sys.executable, "-m", "pelican", str(content), "--settings", "pelicanconf.py",
+                             "--output", str(tmp_path / "site"), "--cache-path", str(tmp_path / "cache"),
+                             "--extra-settings", f'THEME="{theme}"', f'BUILD_DATE="{BUILD_DATE}"'],
+                            cwd=ROOT, capture_output=True, text=True, env=pelican_environment())
+    log = result.stdout + result.stderr
+    assert result.returncode != 0 and "no_such_helper" in log
+    # The Persian and Spanish sites were read ("Done" once each) but their copies never finished writing.
+    assert log.count("Done:") == 2, log[-3000:]

@@ -27,6 +27,7 @@ import concurrent.futures
 import logging
 import multiprocessing
 import os
+import signal
 import sys
 
 from pelican.readers import _filter_discardable_metadata
@@ -85,6 +86,8 @@ def written_elsewhere(pelican_obj) -> bool:
         atexit._clear()
         WRITING = settings["OUTPUT_PATH"]
         return False
+    if not COPIES:
+        atexit.register(_stop_copies)
     COPIES.append((settings["DEFAULT_LANG"], pid))
     return True
 
@@ -92,6 +95,18 @@ def written_elsewhere(pelican_obj) -> bool:
 def written_by_copy(settings) -> bool:
     """Whether a forked copy writes this site, and this process only goes through the motions."""
     return any(lang == settings["DEFAULT_LANG"] for lang, _ in COPIES)
+
+
+def _stop_copies() -> None:
+    """At exit with copies not waited for, the build failed: their pages are of
+    no use, and they must not write on into a folder site_build removes."""
+    while COPIES:
+        _, pid = COPIES.pop()
+        try:
+            os.kill(pid, signal.SIGTERM)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
 
 
 def _leave() -> None:
