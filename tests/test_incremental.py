@@ -68,6 +68,21 @@ def test_incremental_build_after_an_edit_equals_a_build_from_scratch(project, ed
     assert differences(scratch.output, incremental.output) == []
 
 
+def test_changed_markdown_settings_parse_every_file_again(tmp_path):
+    content = make_corpus(tmp_path / "content", updates=2)
+    append(content / "updates" / "update-0.en.md", "\nThe campaign's vigil -- in 'quotes'.\n")
+    output = tmp_path / "site"
+    assert run_build(output, content=content).status == 0
+    assert "campaign&rsquo;s" in (output / "updates" / "update-0.html").read_text()
+    plain = {"MARKDOWN": {"extension_configs": {"markdown.extensions.extra": {}}, "output_format": "html5"}}
+    again = run_build(output, content=content, overrides=plain)
+    scratch = run_build(tmp_path / "scratch", content=content,
+                        overrides={**plain, "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False})
+    assert again.status == 0 and scratch.status == 0
+    assert "campaign's" in (output / "updates" / "update-0.html").read_text()
+    assert differences(scratch.output, again.output) == []
+
+
 def test_a_body_edit_renders_only_the_pages_that_show_that_piece(tmp_path):
     content = make_corpus(tmp_path / "content", updates=30)
     output = tmp_path / "site"

@@ -4,6 +4,9 @@ Pelican gives each generator of each language its own copy of the reader
 cache, loaded from disk and saved back whole, even when nothing was parsed.
 Here the first load is shared: subsites (and `invoke serve`'s rebuilds) use
 the same dictionary, and it is saved only after a file was parsed again.
+It also records what its files were parsed with (reader settings, plugin
+code, installed packages); a cache parsed with anything else is dropped,
+where Pelican would go on serving the old parse.
 
 With KEEP_CONTENT_OBJECTS (the live preview, which builds again in the same
 process), each language's content objects are kept too: an unchanged file
@@ -17,11 +20,20 @@ import os
 
 from pelican.generators import CachingGenerator
 
+from .fingerprints import digest, name_of, packages, stable, tree_digest
 from .processes import parse_ahead
 
 # Cache file path → the dictionary every Readers of this process shares.
 SHARED = {}
 CHANGED = set()
+
+# What the saved reader cache was parsed with, under a key no file has.
+INPUTS_KEY = "\0parsed with"
+# The settings Pelican's readers and the reader plugins read.
+READER_SETTINGS = ("MARKDOWN", "READERS", "FILENAME_METADATA", "PATH_METADATA", "EXTRA_PATH_METADATA",
+                   "DEFAULT_METADATA", "DEFAULT_DATE", "DEFAULT_CATEGORY", "DEFAULT_LANG", "TIMEZONE",
+                   "USE_FOLDER_AS_CATEGORY", "FORMATTED_FIELDS", "DOCUTILS_SETTINGS")
+READER_SETTING_PREFIXES = ("TYPOGRIFY", "SLUGIFY")
 
 # Settings that change between the runs of one process without changing any
 # content object (the reader cache is loaded from disk only by the first run).
@@ -38,10 +50,23 @@ def share_reader_cache(generator) -> None:
     if path in SHARED:
         readers._cache = SHARED[path]
     else:
+        inputs = reader_inputs(generator.settings)
+        if readers._cache.get(INPUTS_KEY) != inputs:
+            # Parsed with other Markdown settings or other reader code: of no use.
+            readers._cache = {INPUTS_KEY: inputs}
+            CHANGED.add(path)
         SHARED[path] = readers._cache
     readers.cache_data = functools.partial(_cache_data, readers, readers.cache_data)
     readers.save_cache = functools.partial(_save_cache, readers, readers.save_cache)
     generator.get_files = functools.partial(_get_files, generator, generator.get_files)
+
+
+def reader_inputs(settings) -> str:
+    """A digest of what parsing a source file depends on besides the file."""
+    values = {key: value for key, value in settings.items()
+              if key in READER_SETTINGS or key.startswith(READER_SETTING_PREFIXES) or key.endswith("_SUBSTITUTIONS")}
+    return digest(stable(values, name_of), tree_digest(*settings.get("PLUGIN_PATHS", []), skip={"__pycache__"}),
+                  *packages())
 
 
 def _get_files(generator, get_files, *args, **kwargs):
