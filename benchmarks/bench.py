@@ -122,23 +122,28 @@ def measure_preview(preview_for, corpus: Path, work: Path, runs: int) -> float:
         changed.write_text(original, encoding="utf-8")
 
 
-def measure(command_for, corpus: Path, work: Path, runs: int) -> dict:
-    """{scenario: (median seconds, peak KiB, median CPU seconds)} for cold, warm and one-file-changed builds."""
-    results = {"cold": [], "warm": [], "one change": []}
+def measure(builds: dict, corpus: Path, work: Path, runs: int) -> dict:
+    """{build: {scenario: (median seconds, peak KiB, median CPU seconds)}} for
+    cold, warm and one-file-changed builds. Each run takes the builds in
+    turn, so that drifts of the machine (disk write-back, other load) fall
+    on all of them alike."""
+    results = {name: {"cold": [], "warm": [], "one change": []} for name in builds}
     changed = corpus / "updates" / "update-0.en.md"
     original = changed.read_text(encoding="utf-8")
     for run in range(runs):
-        output, cache = work / "output", work / "cache"
-        shutil.rmtree(output, ignore_errors=True)
-        shutil.rmtree(cache, ignore_errors=True)
-        results["cold"].append(timed(command_for(corpus, output, cache)))
-        results["warm"].append(timed(command_for(corpus, output, cache)))
-        changed.write_text(original + f"\nOne more line, run {run}.\n", encoding="utf-8")
-        results["one change"].append(timed(command_for(corpus, output, cache)))
-        changed.write_text(original, encoding="utf-8")
-    return {name: (statistics.median(s for s, _, _ in values), max(m for _, m, _ in values),
-                   statistics.median(c for _, _, c in values))
-            for name, values in results.items()}
+        for name, command_for in builds.items():
+            output, cache = work / name / "output", work / name / "cache"
+            shutil.rmtree(output, ignore_errors=True)
+            shutil.rmtree(cache, ignore_errors=True)
+            results[name]["cold"].append(timed(command_for(corpus, output, cache)))
+            results[name]["warm"].append(timed(command_for(corpus, output, cache)))
+            changed.write_text(original + f"\nOne more line, run {run}.\n", encoding="utf-8")
+            results[name]["one change"].append(timed(command_for(corpus, output, cache)))
+            changed.write_text(original, encoding="utf-8")
+    return {name: {scenario: (statistics.median(s for s, _, _ in values), max(m for _, m, _ in values),
+                              statistics.median(c for _, _, c in values))
+                   for scenario, values in scenarios.items()}
+            for name, scenarios in results.items()}
 
 
 def run(updates: int = 1000, runs: int = 3) -> str:
@@ -146,8 +151,8 @@ def run(updates: int = 1000, runs: int = 3) -> str:
         tmp = Path(tmp)
         corpus = make_corpus(tmp / "content", updates)
         files = sum(1 for _ in corpus.rglob("*.md"))
-        stock = measure(stock_command, corpus, tmp / "stock", runs)
-        project = measure(project_command, corpus, tmp / "project", runs)
+        measured = measure({"stock": stock_command, "project": project_command}, corpus, tmp, runs)
+        stock, project = measured["stock"], measured["project"]
         stock["preview: one change visible"] = (measure_preview(stock_preview, corpus, tmp / "stock", runs),
                                                 None, None)
         project["preview: one change visible"] = (measure_preview(project_preview, corpus, tmp / "project", runs),
