@@ -172,6 +172,7 @@ def test_bundle_holds_all_three_languages_and_their_feeds(unzipped_bundle):
             etree.parse(str(root / "feeds" / feed))
         assert (root / "events" / "calendar.ics").is_file()
     assert not (unzipped_bundle / "_headers").exists()
+    assert not [path for path in unzipped_bundle.rglob("pagefind*")]  # no search index offline
 
 
 # --- Mirrors, sitemap, robots, headers, canonical -----------------------------------------------

@@ -19,9 +19,8 @@ import sys
 import tempfile
 import zipfile
 
-# What only a web host can use: header rules, and the search index, which
-# browsers do not load from files.
-HOST_ONLY = {"_headers", "pagefind"}
+# What only a web host can use: header rules.
+HOST_ONLY = {"_headers"}
 
 
 def pelican_environment() -> dict:
@@ -227,7 +226,9 @@ def bundle(settings_file: str, directory: str, content: str = "content", *,
     target = os.path.join(directory, f"{name}.zip")
     with tempfile.TemporaryDirectory() as work:
         site = os.path.join(work, name)
-        status = build(settings_file, site, content, reuse=False)
+        # No search index: browsers do not fetch it from files.
+        status = build(settings_file, site, content, extra_args=["--extra-settings", "SEARCH_INDEX=false"],
+                       reuse=False)
         if status:
             return status, target
         partial = os.path.join(work, f"{name}.zip")
@@ -257,7 +258,7 @@ def build_digests(settings_file: str, directory: str, langs, *, since=None, unti
                    if _is_day(name) and datetime.date.fromisoformat(name) < until]
         since = max(earlier) + datetime.timedelta(days=1) if earlier else until - datetime.timedelta(days=6)
     overrides = [f'DIGEST_SINCE="{since.isoformat()}"', f'DIGEST_UNTIL="{until.isoformat()}"',
-                 f'BUILD_DATE="{until.isoformat()}"']
+                 f'BUILD_DATE="{until.isoformat()}"', "SEARCH_INDEX=false"]
     written = []
     with tempfile.TemporaryDirectory() as work:
         site = os.path.join(work, "site")
