@@ -233,8 +233,7 @@ def bundle(settings_file: str, directory: str, content: str = "content", *,
             return status, target
         partial = os.path.join(work, f"{name}.zip")
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-            for folder, folders, files in sorted(os.walk(site)):
-                folders[:] = [f for f in folders if f not in HOST_ONLY]
+            for folder, _, files in sorted(os.walk(site)):
                 for file_name in sorted(files):
                     if file_name in HOST_ONLY:
                         continue
