@@ -53,6 +53,7 @@ def test_check_content_reports_each_mistake_on_one_line(tmp_path):
     write(root, "prisoners/narges-mohammadi.en.md", '---\nname: "Narges Mohammadi"\nstatus: imprisoned\n---\n')
     write(root, "updates/good.fa.md", '---\ntitle: "خوب"\ndate: 2023-10-09\nprisoners: [narges-mohammadi]\n---\n\nمتن\n')
     write(root, "updates/evin-visit.fa.md", '---\ntitle: "x"\ndate: "1402-10-04"\n---\n\nx\n')
+    write(root, "updates/no-such-day.es.md", '---\ntitle: "x"\ndate: 2024-02-30\n---\n\nx\n')
     write(root, "updates/german.de.md", '---\ntitle: "x"\ndate: 2023-10-09\n---\n\nx\n')
     write(root, "updates/Bad Name.md", "x")
     write(root, "updates/typo.en.md", '---\ntitle: "x"\ndate: 2023-10-09\nsumary: "x"\ntags: "Evin"\n---\n\nx\n')
@@ -79,6 +80,7 @@ def test_check_content_reports_each_mistake_on_one_line(tmp_path):
         'content/updates/evin-visit.fa.md: date: "1402-10-04" is not a date (expected YYYY-MM-DD or YYYY-MM-DD HH:MM)',
         "content/updates/german.de.md: lang: 'de' is not a language of this site (use one of en, fa, es)",
         "content/updates/names.en.md: prisoners: narges: no prisoner profile with this slug (expected a file content/prisoners/narges.<lang>.md)",
+        'content/updates/no-such-day.es.md: date: "2024-02-30" is not a date that exists (expected YYYY-MM-DD or YYYY-MM-DD HH:MM)',
         "content/updates/typo.en.md: sumary: unknown field; did you mean 'summary'?",
         "content/updates/typo.en.md: tags: expected a list such as [\"first\", \"second\"], got 'Evin'",
     ]

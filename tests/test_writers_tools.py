@@ -100,6 +100,14 @@ def test_translation_skeleton_keeps_slug_and_shared_fields_and_stays_unpublished
     assert not (tmp_path / "output" / "fa" / "events" / "depauw-roundtable.html").exists()
 
 
+def test_translating_a_file_with_broken_front_matter_is_one_clear_error(content_copy):
+    source = content_copy / "updates" / "no-such-day.en.md"
+    source.write_text('---\ntitle: "x"\ndate: 2023-02-30\n---\n\nText\n', encoding="utf-8")
+    with pytest.raises(ScaffoldError, match=r"no-such-day.en.md: front-matter: not readable; `invoke check`"):
+        new_piece("", translate_from=str(source), lang="fa", content=str(content_copy))
+    assert not (content_copy / "updates" / "no-such-day.fa.md").exists()
+
+
 def test_invoke_new_prints_the_path_or_one_line_why_not(tmp_path):
     result = invoke("new", "update", "دیدار", "--lang", "fa")
     assert result.returncode == 1

@@ -20,6 +20,24 @@ from local_dates import parse_local_time
 
 # LibYAML's parser when PyYAML has it: the check reads every file on every build.
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class ImpossibleDate(yaml.constructor.ConstructorError):
+    pass
+
+
+class ContractLoader(SafeLoader):
+    """SafeLoader, except that a date that does not exist (2024-13-45) is a
+    problem at its line, where PyYAML raises a bare ValueError."""
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            raise ImpossibleDate(None, None, f'"{node.value}" is not a date that exists', node.start_mark) from None
+
+
+ContractLoader.add_constructor("tag:yaml.org,2002:timestamp", ContractLoader.construct_yaml_timestamp)
 FILE_NAME = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[^.]+)\.md$")
 INTERNAL_LINK = re.compile(r"\{(?:filename|static|attach)\}([^\s)\"'>#?]+)")
 SLUG_CHARACTER = re.compile(r"\w", re.UNICODE)
@@ -146,7 +164,10 @@ def check_file(path: str, shown: str, section: str, languages, slugs) -> list[st
         return [*problems, f"{shown}: front-matter: missing; start the file with a '---' line, "
                            "the fields, then another '---' line"]
     try:
-        meta = yaml.load(match["yaml"], Loader=SafeLoader)
+        meta = yaml.load(match["yaml"], Loader=ContractLoader)  # noqa: S506 - a safe loader
+    except ImpossibleDate as error:
+        field = match["yaml"].splitlines()[error.problem_mark.line].split(":", 1)[0].strip(" -")
+        return [*problems, f"{shown}: {field}: {error.problem} ({DATE_HINT})"]
     except yaml.reader.ReaderError as error:
         return [*problems, f"{shown}: front-matter: contains an invisible control character "
                            f"(U+{error.character:04X}); delete it"]

@@ -137,8 +137,14 @@ def _translation(source: str, lang: str, content: str) -> str:
         raise ScaffoldError(f"{source}: not a content file named <slug>.<lang>.md")
     folder = os.path.basename(os.path.dirname(source))
     with open(source, encoding="utf-8") as original:
-        _, header, body = original.read().split("---\n", 2)
-    meta = yaml.safe_load(header) or {}
+        text = original.read()
+    try:
+        _, header, body = text.split("---\n", 2)
+        meta = yaml.safe_load(header) or {}
+    except (ValueError, yaml.YAMLError):  # a date that does not exist is a ValueError
+        meta = None
+    if not isinstance(meta, dict):
+        raise ScaffoldError(f"{source}: front-matter: not readable; `invoke check` names the problem")
     lines = []
     for field, value in meta.items():
         if field in SHARED and not (field == "status" and folder != "prisoners"):
