@@ -23,14 +23,15 @@ def index_site(pelican_obj) -> None:
     # Imported here: this plugin comes before build_cache in PLUGINS (so that the
     # main site is indexed before build_cache waits for the subsites' copies),
     # and Pelican imports plugins in that order.
-    from build_cache.processes import written_by_copy
+    from build_cache.processes import is_subsite, written_by_copy
     from build_cache.writer import previous_site_path
 
     settings = pelican_obj.settings
     if not settings.get("SEARCH_INDEX") or written_by_copy(settings):
         return
     folder = settings["OUTPUT_PATH"]
-    skip = other_sites(settings)
+    # The main site's folder holds the subsites' folders, which are not its pages.
+    skip = set() if is_subsite(settings) else set(settings.get("I18N_SUBSITES", {}))
     previous = previous_site_path(settings)
     if previous and reuse_index(folder, previous, skip):
         return
@@ -40,13 +41,6 @@ def index_site(pelican_obj) -> None:
     if indexed.returncode:
         problem = (indexed.stderr or indexed.stdout).strip().replace("\n", " ")
         raise RuntimeError(f"search index of the {settings['DEFAULT_LANG']} site: {problem}")
-
-
-def other_sites(settings) -> set[str]:
-    """The folders of the subsites inside this site's folder: not its pages."""
-    if settings["DEFAULT_LANG"] in settings.get("I18N_SUBSITES", {}):
-        return set()
-    return set(settings.get("I18N_SUBSITES", {}))
 
 
 def page_glob(folder: str, skip) -> str:
