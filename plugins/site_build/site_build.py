@@ -227,8 +227,7 @@ def bundle(settings_file: str, directory: str, content: str = "content", *,
     with tempfile.TemporaryDirectory() as work:
         site = os.path.join(work, name)
         # No search index: browsers do not fetch it from files.
-        status = build(settings_file, site, content, extra_args=["--extra-settings", "SEARCH_INDEX=false"],
-                       reuse=False)
+        status = build(settings_file, site, content, extra_args=_with_setting([], "SEARCH_INDEX", False), reuse=False)
         if status:
             return status, target
         partial = os.path.join(work, f"{name}.zip")
