@@ -171,6 +171,7 @@ PLUGINS = [
     "ui_catalogs",
     "i18n_subsites",
     "multilingual",
+    "feed_details",
     "events",
     "prisoners",
     "search_index",
