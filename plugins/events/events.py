@@ -6,6 +6,15 @@ and `online`. A report on a past event may name it with `event: <slug>`;
 such reports stay out of the calendars so no event appears twice. Each
 language gets events/calendar.ics with all its events and one
 events/<slug>.ics per event, written with the icalendar package.
+
+Timed events are written in UTC (DTSTART:20261211T020000Z) with no
+VTIMEZONE: each is a single, non-recurring instant, which every client
+(Thunderbird's ical.js, libical, Google, Apple) converts to its reader's
+zone the same way. Time zone blocks add nothing for such events, and the
+ones icalendar's add_missing_timezones writes (a DTSTART plus RDATE lists,
+no RRULE) made ical.js show every time in daylight saving time an hour late. An all-day event is
+DATE values with the exclusive end iCalendar means: `end: 2026-12-12`
+(the last day) becomes DTEND;VALUE=DATE:20261213, and no `end` is one day.
 """
 
 import datetime
@@ -53,14 +62,26 @@ def _absolute(settings, url) -> str:
     return f"{settings['SITEURL'].rstrip('/')}/{url}"
 
 
+def calendar_times(start, end) -> tuple:
+    """DTSTART and DTEND values for an event's front-matter start and end
+    (`end` may be None): instants in UTC, or dates with DTEND the day after
+    the last day."""
+    if isinstance(start, datetime.datetime):
+        return _utc(start), _utc(end) if end else None
+    # The front matter's end is the last day of the event; iCalendar's is the day after.
+    last_day = end or start
+    return start, last_day + datetime.timedelta(days=1)
+
+
 def calendar_event(event, settings) -> icalendar.Event:
     entry = icalendar.Event()
     entry.add("uid", f"{event.slug}.{event.lang}@{settings['CALENDAR_UID_DOMAIN']}")
     # DTSTAMP from the piece, not the clock, so unchanged events keep identical bytes.
     entry.add("dtstamp", _utc(getattr(event, "modified", None) or event.date))
-    entry.add("dtstart", event.event_start)
-    if event.event_end:
-        entry.add("dtend", event.event_end)
+    start, end = calendar_times(event.event_start, event.event_end)
+    entry.add("dtstart", start)
+    if end:
+        entry.add("dtend", end)
     entry.add("summary", event.title)
     url = _absolute(settings, event.url)
     online = event.metadata.get("online")
@@ -79,15 +100,9 @@ def event_calendar(events, settings, name: str) -> icalendar.Calendar:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
-    events = sorted(events, key=lambda e: e.event_sort_key)
-    for event in events:
+    # Every time is UTC or a date, so the calendar needs no VTIMEZONE.
+    for event in sorted(events, key=lambda e: (e.event_sort_key, e.slug)):
         calendar.add_component(calendar_event(event, settings))
-    if events:
-        # Time zone rules only for the years the events span keep the file small.
-        first, last = events[0].event_sort_key.year, events[-1].event_sort_key.year
-        calendar.add_missing_timezones(datetime.date(first, 1, 1), datetime.date(last + 1, 12, 31))
-        # icalendar adds zones in set order; sort them so unchanged events give identical bytes.
-        calendar.subcomponents.sort(key=lambda c: (c.name != "VTIMEZONE", str(c.get("tzid", ""))))
     return calendar
 
 
