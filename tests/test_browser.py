@@ -3,6 +3,7 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from conftest import LANGS, report
+from PIL import Image
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
@@ -218,3 +219,68 @@ def test_without_javascript_the_search_page_offers_places_to_browse(site, browse
     assert page.is_visible(".search-fallback") and page.is_hidden(".search-form")
     assert page.locator(".search-fallback a").count() == 5
     context.close()
+
+
+@pytest.fixture(scope="module")
+def served_under_a_sub_path(site):
+    """The built site over HTTP at /iec/, with every request the server answered: [(path, status)]."""
+    import functools
+    import http.server
+    import threading
+
+    answered = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def translate_path(self, path):
+            inside = path.startswith("/iec/")
+            return super().translate_path(path[len("/iec"):] if inside else "/does-not-exist" + path)
+
+        def log_request(self, code="-", size="-"):
+            answered.append((self.path, int(getattr(code, "value", code))))
+
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Handler, directory=str(site.output))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/iec", answered
+    server.shutdown()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_request_of_a_page_fails_in_any_language_under_a_sub_path(served_under_a_sub_path, browser, lang):
+    """Every file a page needs is there, the icon browsers ask for on their own too (no 404 in the console)."""
+    address, answered = served_under_a_sub_path
+    prefix = "" if lang == "en" else f"/{lang}"
+    for path in ("index.html", TEMPLATES["article"], TEMPLATES["prisoner"]):
+        # A new context each time: nothing comes from the cache of the page before.
+        context = browser.new_context()
+        page = context.new_page()
+        failed, statuses = [], []
+        page.on("requestfailed", lambda request: failed.append((request.url, request.failure)))
+        page.on("response", lambda response: statuses.append((response.url, response.status)))
+        answered.clear()
+        page.goto(f"{address}{prefix}/{path}")
+        page.wait_for_load_state("networkidle")
+        # Browsers ask for the icon after the page, outside the page's own requests.
+        for _ in range(100):
+            if any(asked.endswith(".ico") for asked, _ in answered):
+                break
+            page.wait_for_timeout(50)
+        context.close()
+        assert [(asked, status) for asked, status in answered if status >= 400] == [], (lang, path)
+        assert ("/iec/theme/favicon.ico", 200) in answered, (lang, path, answered)
+        assert failed == [] and [s for s in statuses if s[1] >= 400] == [], (lang, path, failed, statuses)
+
+
+def test_browsers_asking_the_site_root_for_its_icon_get_it(site, served_site, page):
+    """/favicon.ico, for hosts where the site is the root: the theme's icon, small, in three sizes."""
+    response = page.goto(f"{served_site}/favicon.ico")
+    assert response.status == 200 and response.headers["content-type"].startswith("image/")
+    icon = site.output / "theme" / "favicon.ico"
+    assert response.body() == icon.read_bytes() == (site.output / "favicon.ico").read_bytes()
+    assert len(response.body()) < 2048
+    with Image.open(icon) as image:
+        assert image.info["sizes"] == {(16, 16), (32, 32), (48, 48)}

@@ -7,11 +7,15 @@
 - _headers gives hosts that read it (Netlify, Cloudflare Pages and others)
   the security headers, and the Onion-Location header when there is an
   onion service.
+- favicon.ico, the theme's icon (drawn by icon.py), also at the root: pages
+  link it from the theme's folder, but browsers ask /favicon.ico directly for
+  feeds, images and other files that link nothing.
 """
 
 import html
 import os
 import re
+import shutil
 from urllib.parse import quote, urljoin
 from xml.sax.saxutils import escape, quoteattr
 
@@ -100,6 +104,9 @@ def write_host_files(pelican_obj):
     for name, text in files.items():
         with open(os.path.join(output, name), "w", encoding="utf-8") as target:
             target.write(text)
+    icon = os.path.join(settings["THEME"], "static", "favicon.ico")
+    if os.path.isfile(icon):
+        shutil.copyfile(icon, os.path.join(output, "favicon.ico"))
 
 
 def register():
