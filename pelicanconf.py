@@ -155,7 +155,8 @@ DIGEST_UNTIL = None
 
 # --- Plugins ------------------------------------------------------------------
 # Order matters: Pelican imports plugins by name in this order, and later
-# plugins import earlier ones (local_dates, content_contract); the catalogs
+# plugins import earlier ones (local_dates, images, tag_names by
+# content_contract); the catalogs
 # must be compiled before i18n_subsites installs them; build_cache removes the
 # pages of deleted pieces from the live preview before host_files lists the
 # pages in the sitemap; search_index indexes the main site before build_cache
@@ -165,6 +166,8 @@ PLUGINS = [
     "yaml_metadata",
     "libyaml_reader",
     "local_dates",
+    "images",
+    "tag_names",
     "content_contract",
     "safe_text",
     "template_cache",
@@ -176,7 +179,6 @@ PLUGINS = [
     "prisoners",
     "search_index",
     "build_cache",
-    "images",
     "digest",
     "host_files",
 ]

@@ -5,6 +5,7 @@ explore new ones locally, raise max_examples and drop derandomize.
 """
 
 import datetime
+import os
 import re
 import shutil
 import tempfile
@@ -12,14 +13,18 @@ from pathlib import Path
 
 import feedparser
 import icalendar
+import pytest
 import yaml
 from conftest import ROOT, run_build
 from content_contract import check_content
 from hypothesis import HealthCheck, given, settings
+from hostile import (METADATA_MARKERS, SVG_WITH_SCRIPT, heic_with_location, jpeg_with_location, png_claiming_size,
+                     published_files, truncated_jpeg, webp_with_location)
 from hypothesis import strategies as st
 from lxml import etree
 from pages import parse
 from pelican.settings import read_settings
+from PIL import Image
 
 HOSTILE_TITLE = "</title><script>alert(1)</script> \"double\" 'single' \u202eevil\u202c & <b>bold</b>"
 # Markdown turns straight quotes into typographic ones in summaries, so this one has none.
@@ -146,4 +151,212 @@ def test_any_content_builds_completely_or_fails_cleanly_leaving_output_alone(gen
             lines = build.log.strip().splitlines()
             assert lines and all(CONTRACT_LINE.match(line) for line in lines), build.log
             assert sorted(p.name for p in output.iterdir()) == ["previous-site.txt"]
-        assert sorted(p.name for p in Path(tmp).iterdir()) in (["content", "output"], ["content", "output", "output-cache"])
+        left = sorted(p.name for p in Path(tmp).iterdir() if p.name != ".output.lock")
+        assert left in (["content", "output"], ["content", "output", "output-cache"])
+
+
+# --- Nothing from outside content/ is published ---------------------------------------------------
+
+def previous_output(tmp_path: Path) -> Path:
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "previous-site.txt").write_text("the last good build")
+    return output
+
+
+def assert_refused(build, output: Path, *expected: str) -> None:
+    """The build failed with one contract line per problem, naming each expected one, and left output/ alone."""
+    assert build.status != 0, build.log
+    lines = build.log.strip().splitlines()
+    assert "Traceback" not in build.log
+    assert all(CONTRACT_LINE.match(line) for line in lines), build.log
+    for text in expected:
+        assert any(text in line for line in lines), (text, build.log)
+    assert sorted(p.name for p in output.iterdir()) == ["previous-site.txt"]
+    assert not [p for p in output.parent.iterdir() if p.name.startswith(".output-")]
+
+
+def test_symbolic_links_anywhere_in_content_are_refused_and_publish_nothing(content_copy, tmp_path):
+    images = content_copy / "images"
+    images.mkdir()
+    (images / "environ.jpg").symlink_to("/proc/self/environ")
+    (images / "passwd.png").symlink_to("/etc/passwd")
+    (content_copy / "updates" / "hosts.en.md").symlink_to("/etc/hosts")
+    (content_copy / "pages" / "system").symlink_to("/etc")
+    output = previous_output(tmp_path)
+    build = run_build(output, content=content_copy, env={"IEC_DEPLOY_TOKEN": "secret-token-123"})
+    assert_refused(build, output, "content/images/environ.jpg: file: a symbolic link",
+                   "content/images/passwd.png: file: a symbolic link", "content/updates/hosts.en.md: file: a symbolic link",
+                   "content/pages/system: file: a symbolic link")
+    assert "secret-token-123" not in build.log
+
+
+def test_paths_that_climb_out_of_content_are_refused_with_the_file_and_field(content_copy, tmp_path):
+    piece = content_copy / "updates" / "letters-to-evin.en.md"
+    text = piece.read_text(encoding="utf-8").replace("tags:", "image: ../../../../etc/passwd\nimage_alt: x\ntags:", 1)
+    piece.write_text(text + "\n[a]({static}/../../../../etc/passwd) [b]({filename}/../../outside.md)"
+                            " [c](/etc/hostname) [d]({static}/pages/about.en.md) [e]({attach}/pages/about.es.md)\n",
+                     encoding="utf-8")
+    (content_copy.parent / "outside.md").write_text("---\ntitle: x\n---\nx\n")
+    output = previous_output(tmp_path)
+    build = run_build(output, content=content_copy)
+    shown = "content/updates/letters-to-evin.en.md"
+    assert_refused(build, output, f"{shown}: image: '../../../../etc/passwd' is outside content/images/",
+                   f"{shown}: body: links to '/../../../../etc/passwd', which is outside content/",
+                   f"{shown}: body: links to '/../../outside.md', which is outside content/",
+                   f"{shown}: body: {{static}} links to the piece '/pages/about.en.md'; write {{filename}}",
+                   f"{shown}: body: {{attach}} links to '/pages/about.es.md'")
+
+
+# --- No image anywhere in the output keeps its metadata -----------------------------------------
+
+@pytest.fixture(scope="module")
+def photos_in_every_language(tmp_path_factory):
+    """Photos with GPS, XMP and comments, used in the body of a Farsi and a Spanish piece and as lead images."""
+    content = tmp_path_factory.mktemp("photos") / "content"
+    shutil.copytree(ROOT / "content", content)
+    (content / "images").mkdir()
+    jpeg_with_location(content / "images" / "evin-gate.jpg")
+    webp_with_location(content / "images" / "banner.webp")
+    for lang in ("fa", "es"):
+        piece = content / "updates" / f"letters-to-evin.{lang}.md"
+        text = piece.read_text(encoding="utf-8").replace("tags:", "image: banner.webp\nimage_alt: x\ntags:", 1)
+        piece.write_text(text + "\n![evin]({static}/images/evin-gate.jpg)\n", encoding="utf-8")
+    build = run_build(tmp_path_factory.mktemp("photos-site") / "output", content=content)
+    assert build.status == 0, build.log
+    return build
+
+
+def test_no_file_in_any_language_folder_carries_photo_metadata(photos_in_every_language):
+    output = photos_in_every_language.output
+    images = [p for p in published_files(output) if p.suffix.lower() in (".jpg", ".jpeg", ".png", ".webp", ".gif")]
+    assert {p.name for p in images} >= {"evin-gate.jpg", "evin-gate-480.webp", "banner.webp", "banner-480.webp"}
+    for path in published_files(output):
+        data = path.read_bytes()
+        assert not [marker for marker in METADATA_MARKERS if marker in data], path
+    for path in images:
+        with Image.open(path) as image:
+            assert not image.getexif() and not {"exif", "xmp", "icc_profile", "comment"} & set(image.info), path
+    assert not (output / "fa" / "images").exists() and not (output / "es" / "images").exists()
+
+
+def test_images_in_translated_bodies_link_to_the_cleaned_copy(photos_in_every_language):
+    output = photos_in_every_language.output
+    for lang in ("fa", "es"):
+        page = output / lang / "updates" / "letters-to-evin.html"
+        (src,) = [img.get("src") for img in parse(page).cssselect(".prose img")]
+        target = (page.parent / src).resolve()
+        assert target == (output / "images" / "evin-gate.jpg").resolve(), src
+
+
+def test_images_that_cannot_be_cleaned_or_decoded_safely_are_refused_by_name(content_copy, tmp_path):
+    images = content_copy / "images"
+    images.mkdir()
+    heic_with_location(images / "from-phone.heic")
+    (images / "logo.svg").write_text(SVG_WITH_SCRIPT)
+    (images / "page.html").write_text("<script>alert(1)</script>")
+    truncated_jpeg(images / "cut.jpg")
+    png_claiming_size(images / "huge.png", 13000, 13000)
+    png_claiming_size(images / "bomb.png", 60000, 60000)
+    (images / "notes.txt").write_text("not an image")
+    output = previous_output(tmp_path)
+    build = run_build(output, content=content_copy)
+    assert_refused(build, output, "content/images/from-phone.heic: image: a HEIC photo",
+                   "content/images/logo.svg: image: an SVG drawing, which can carry scripts",
+                   "content/images/page.html: image: a web page", "content/images/cut.jpg: image: damaged or cut short",
+                   "content/images/huge.png: image: 13000×13000 pixels is more than 40 megapixels",
+                   "content/images/bomb.png: image: more than 40 megapixels",
+                   "content/images/notes.txt: image: not an image the site can publish")
+
+
+def test_a_damaged_entry_in_the_image_cache_is_encoded_again(tmp_path):
+    from images import process_images
+
+    source, cache = tmp_path / "images", tmp_path / "cache"
+    source.mkdir()
+    jpeg_with_location(source / "vigil.jpg", (1200, 800))
+    first = process_images(str(source), str(tmp_path / "out1"), [480], str(cache))
+    (entry,) = cache.iterdir()
+    cut = entry / "vigil-480.webp"
+    cut.write_bytes(cut.read_bytes()[:100])
+    process_images(str(source), str(tmp_path / "out2"), [480], str(cache))
+    for name in first:
+        assert (tmp_path / "out1" / name).read_bytes() == (tmp_path / "out2" / name).read_bytes(), name
+
+
+# --- What YAML accepts but a writer never means ----------------------------------------------------
+
+def check(root: Path) -> list[str]:
+    return check_content(read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(root)}))
+
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+    f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(9))
+
+
+def test_careless_and_hostile_front_matter_gets_one_line_each(content_copy):
+    def piece(name, header, body="Text.\n"):
+        path = content_copy / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"---\n{header}---\n\n{body}", encoding="utf-8")
+
+    piece("updates/bomb.en.md", "title: Bomb\ndate: 2026-01-01\n" + BOMB)
+    piece("updates/twice.en.md", "title: First\ndate: 2026-01-01\ntitle: Second\n")
+    piece("updates/booleans.en.md", "title: Yes\ndate: 2026-01-01\ntags: [Evin, yes, on]\n")
+    piece("updates/blank.en.md", "title: '   '\ndate: 2026-01-01\n")
+    piece("updates/long-tag.fa.md", "title: x\ndate: 2026-01-01\ntags: [" + "زندان" * 60 + "]\n")
+    piece("updates/index-tag.en.md", "title: x\ndate: 2026-01-01\ntags: [Index]\n")
+    piece("events/backwards.en.md", "title: x\ndate: 2026-01-01\nstart: 2026-12-01 18:00\nend: 2026-12-01 17:00\n")
+    piece("events/mixed.en.md", "title: x\ndate: 2026-01-01\nstart: 2026-12-01\nend: 2026-12-01 17:00\n")
+    piece("events/address.en.md", "title: x\ndate: 2026-01-01\nstart: 2026-12-01\n"
+                                  "location:\n  name: Hall\n  address: [1 Main St, Springfield]\n")
+    piece("pages/search.en.md", "title: Search\n")
+    piece("pages/subscribe.es.md", "title: x\n")
+    piece("pages/page-2.en.md", "title: x\n")
+    piece("updates/index.en.md", "title: x\ndate: 2026-01-01\n")
+    piece("events/calendar.en.md", "title: x\ndate: 2026-01-01\nstart: 2026-12-01\n")
+    piece("prisoners/index.en.md", "name: x\nstatus: imprisoned\n")
+    piece("updates/2026/nested.en.md", "title: x\ndate: 2026-01-01\n")
+    piece("updates/huge.en.md", "title: x\ndate: 2026-01-01\n", "word " * 500_000)
+    piece("updates/front.en.md", "title: x\ndate: 2026-01-01\nsummary: '" + "x" * 40_000 + "'\n")
+    os.mkfifo(content_copy / "updates" / "pipe.en.md")
+    problems = check(content_copy)
+    assert all(CONTRACT_LINE.match(line) for line in problems), problems
+    expected = [
+        "content/updates/bomb.en.md: b: uses a YAML alias (*name); write the value out in full",
+        "content/updates/twice.en.md: title: given twice (lines 2 and 4); keep one",
+        "content/updates/booleans.en.md: tags: 'yes' is read as true or false; put it in quotes",
+        "content/updates/booleans.en.md: tags: 'on' is read as true or false",
+        "content/updates/booleans.en.md: title: 'Yes' is read as true or false",
+        "content/updates/blank.en.md: title: missing (required)",
+        "content/updates/long-tag.fa.md: tags: ",
+        "content/updates/index-tag.en.md: tags: 'Index' would replace the page listing all tags (tags/index.html)",
+        "content/events/backwards.en.md: end: 2026-12-01 17:00 is before start 2026-12-01 18:00",
+        "content/events/mixed.en.md: end: one of start and end has a time of day and the other not",
+        "content/events/address.en.md: location: expected 'name:' and optionally 'address:'",
+        "content/pages/search.en.md: slug: 'search' would overwrite search.html, which the site makes itself",
+        "content/pages/subscribe.es.md: slug: 'subscribe' would overwrite subscribe.html",
+        "content/pages/page-2.en.md: slug: 'page-2' would overwrite page-2.html",
+        "content/updates/index.en.md: slug: 'index' would overwrite updates/index.html",
+        "content/events/calendar.en.md: slug: 'calendar' would overwrite events/calendar.ics",
+        "content/prisoners/index.en.md: slug: 'index' would overwrite prisoners/index.html",
+        "content/updates/2026: file: a folder inside a section; put pieces directly in content/updates/",
+        "content/updates/huge.en.md: file: 2.5 MB is more than a piece can be (2 MB)",
+        "content/updates/front.en.md: front-matter: longer than 32 KB; move long text into the body",
+        "content/updates/pipe.en.md: file: not a regular file; remove it from content/",
+    ]
+    for text in expected:
+        assert any(line.startswith(text) for line in problems), (text, problems)
+    assert len(problems) == len(expected), problems
+
+
+def test_all_day_events_may_end_on_the_day_they_start(content_copy):
+    path = content_copy / "events" / "vigil-san-francisco.en.md"
+    text = path.read_text(encoding="utf-8")
+    start = yaml.safe_load(text.split("---\n")[1])["start"]
+    day = str(start)[:10]
+    text = re.sub(r"(?m)^start:.*$", f"start: {day}", text)
+    text = re.sub(r"(?m)^end:.*$", f"end: {day}", text)
+    path.write_text(text, encoding="utf-8")
+    assert check(content_copy) == []

@@ -10,13 +10,16 @@ import datetime
 import difflib
 import os
 import re
+import stat
 import zoneinfo
 from urllib.parse import unquote, urlsplit
 
 import yaml
 from pelican import signals
 
+from images import image_problem
 from local_dates import parse_local_time
+from tag_names import canonical_tag, tag_slug
 
 # LibYAML's parser when PyYAML has it: the check reads every file on every build.
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -39,7 +42,7 @@ class ContractLoader(SafeLoader):
 
 ContractLoader.add_constructor("tag:yaml.org,2002:timestamp", ContractLoader.construct_yaml_timestamp)
 FILE_NAME = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[^.]+)\.md$")
-INTERNAL_LINK = re.compile(r"\{(?:filename|static|attach)\}([^\s)\"'>#?]+)")
+INTERNAL_LINK = re.compile(r"[{|](filename|static|attach)[}|]([^\s)\"'>#?]+)")
 SLUG_CHARACTER = re.compile(r"\w", re.UNICODE)
 FRONT_MATTER = re.compile(r"\A---\n(?P<yaml>.*?)\n(?:---|\.\.\.)\n(?P<body>.*)\Z", re.DOTALL)
 DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M")
@@ -47,15 +50,21 @@ DATE_HINT = "expected YYYY-MM-DD or YYYY-MM-DD HH:MM"
 # A Solar Hijri date such as 1402-10-04 parses as a Gregorian one; no piece of
 # this campaign is dated outside these years.
 YEARS = range(1900, 2101)
+# No piece needs more; anything larger is a mistake (a pasted file) or an attack
+# (a YAML alias bomb expands a few lines into gigabytes).
+MAX_FILE_BYTES = 2_000_000
+MAX_FRONT_MATTER_BYTES = 32_000
+# A tag names a topic; its page's file name must stay under the file system's 255 bytes.
+MAX_TAG_CHARACTERS = 60
 PRISONER_STATUSES = ("imprisoned", "on-furlough", "released", "executed", "disappeared", "unknown")
 
 # Field kinds; each maps a value to an error text, or None when it is fine.
 TEXT, DATE, LIST, YEAR, URL, LOCATION, ZONE, EVENT_TIME = (
     "text", "date", "list", "year", "url", "location", "zone", "event time")
-PRISONER_SLUGS, EVENT_SLUG, IMAGE = "prisoner slugs", "event slug", "image"
+PRISONER_SLUGS, EVENT_SLUG, IMAGE, TAGS = "prisoner slugs", "event slug", "image", "tags"
 
 PIECE = {
-    "title": TEXT, "date": DATE, "summary": TEXT, "tags": LIST, "image": IMAGE,
+    "title": TEXT, "date": DATE, "summary": TEXT, "tags": TAGS, "image": IMAGE,
     "image_credit": TEXT, "image_alt": TEXT, "status": ("published", "draft"), "modified": DATE,
 }
 SECTIONS = {
@@ -99,12 +108,14 @@ def _field_problem(kind, value, slugs) -> str | None:
         return None if _is_date(value) else f'"{value}" is not a date ({DATE_HINT})'
     if kind == YEAR:
         return None if isinstance(value, int) and value in YEARS else f"{value!r} is not a year such as 1972"
-    if kind in (LIST, PRISONER_SLUGS):
+    if kind in (LIST, TAGS, PRISONER_SLUGS):
         if not isinstance(value, list) or not all(isinstance(item, (str, int)) for item in value):
             return f'expected a list such as ["first", "second"], got {value!r}'
-        blank = [item for item in value if not SLUG_CHARACTER.search(str(item))]
+        blank = [item for item in value if not SLUG_CHARACTER.search(canonical_tag(str(item)))]
         if blank:
             return f"{blank[0]!r} has no letter or digit (each item needs a word)"
+        if kind == TAGS:
+            return _tags_problem(value, slugs["settings"])
         if kind == PRISONER_SLUGS:
             unknown = [str(item) for item in value if str(item) not in slugs["prisoners"]]
             if unknown:
@@ -127,16 +138,79 @@ def _field_problem(kind, value, slugs) -> str | None:
         except ValueError:
             return f'"{value}" is not a date or time ({DATE_HINT})'
     if kind == LOCATION:
-        if isinstance(value, dict) and value.get("name") and set(value) <= {"name", "address"}:
+        if (isinstance(value, dict) and value.get("name") and set(value) <= {"name", "address"}
+                and all(isinstance(part, (str, int)) for part in value.values())):
             return None
-        return "expected 'name:' and optionally 'address:' lines indented under 'location:'"
+        return "expected 'name:' and optionally 'address:' lines indented under 'location:', each one line of text"
     if kind == IMAGE:
-        if os.path.isfile(os.path.join(slugs["images"], str(value))):
+        name = str(value)
+        if os.path.isabs(name) or os.path.normpath(name).startswith(".."):
+            return f"{value!r} is outside content/images/; give the name of a file in content/images/"
+        if os.path.isfile(os.path.join(slugs["images"], name)):
             return None
         return f"{value!r} is not a file in content/images/"
     if kind == EVENT_SLUG:
         return None if str(value) in slugs["events"] else f"{value!r}: no event with this slug in content/events/"
     raise ValueError(kind)
+
+
+BOOLEAN = "tag:yaml.org,2002:bool"
+
+
+def load_front_matter(text: str):
+    """(fields, problems) of a front-matter block. The problems are what YAML
+    accepts but a writer never means: an alias (`*name`, the way an alias
+    bomb expands a few lines into gigabytes), a field given twice (YAML keeps
+    the last silently), and yes/no/on/off read as true or false."""
+    loader = ContractLoader(text)
+    try:
+        node = loader.get_single_node()
+        problems = _structure_problems(node)
+        if problems:
+            return None, problems
+        return (loader.construct_document(node) if node is not None else None), []
+    finally:
+        loader.dispose()
+
+
+def _structure_problems(root) -> list[str]:
+    problems, seen = [], set()
+
+    def visit(node, field):
+        if id(node) in seen:
+            if not any("YAML alias" in problem for problem in problems):  # one line, not one per alias
+                problems.append(f"{field}: uses a YAML alias (*name); write the value out in full")
+            return
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            keys = {}
+            for key, value in node.value:
+                name = str(key.value) if isinstance(key, yaml.ScalarNode) else field
+                if name in keys:
+                    problems.append(f"{name}: given twice (lines {keys[name] + 2} and {key.start_mark.line + 2}); "
+                                    "keep one")
+                keys.setdefault(name, key.start_mark.line)
+                visit(key, name)
+                visit(value, name if node is root else field)
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                visit(item, field)
+        elif node.tag == BOOLEAN and node.value.lower() not in ("true", "false"):
+            problems.append(f"{field}: {node.value!r} is read as true or false; put it in quotes: \"{node.value}\"")
+
+    if root is not None:
+        visit(root, "front-matter")
+    return problems
+
+
+def _tags_problem(tags, settings) -> str | None:
+    for tag in map(str, tags):
+        if len(canonical_tag(tag)) > MAX_TAG_CHARACTERS:
+            return f"{tag[:20]!r}… is {len(tag)} characters long; a tag names a topic in at most {MAX_TAG_CHARACTERS}"
+        page = settings["TAG_SAVE_AS"].format(slug=tag_slug(tag, settings))
+        if page == settings["TAGS_SAVE_AS"]:
+            return f"{tag!r} would replace the page listing all tags ({page}); choose another word"
+    return None
 
 
 def check_file(path: str, shown: str, section: str, languages, slugs) -> list[str]:
@@ -154,17 +228,26 @@ def check_file(path: str, shown: str, section: str, languages, slugs) -> list[st
             f"{shown}: lang: {name['lang']!r} is not a language of this site "
             f"(use one of {', '.join(languages)})"
         )
+    size = os.path.getsize(path)
+    if size > MAX_FILE_BYTES:
+        return [*problems, f"{shown}: file: {size / 1e6:.1f} MB is more than a piece can be "
+                           f"({MAX_FILE_BYTES / 1e6:.0f} MB); split it or remove what was pasted by mistake"]
     try:
         with open(path, encoding="utf-8") as source:
             text = source.read().replace("\r\n", "\n")
     except UnicodeDecodeError:
         return [*problems, f"{shown}: file: not UTF-8 text; save it as UTF-8"]
+    except OSError as error:
+        return [*problems, f"{shown}: file: cannot be read ({error.strerror}); check its permissions"]
     match = FRONT_MATTER.match(text)
     if not match:
         return [*problems, f"{shown}: front-matter: missing; start the file with a '---' line, "
                            "the fields, then another '---' line"]
+    if len(match["yaml"].encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+        return [*problems, f"{shown}: front-matter: longer than {MAX_FRONT_MATTER_BYTES // 1000} KB; "
+                           "move long text into the body"]
     try:
-        meta = yaml.load(match["yaml"], Loader=ContractLoader)  # noqa: S506 - a safe loader
+        meta, structure = load_front_matter(match["yaml"])
     except ImpossibleDate as error:
         field = match["yaml"].splitlines()[error.problem_mark.line].split(":", 1)[0].strip(" -")
         return [*problems, f"{shown}: {field}: {error.problem} ({DATE_HINT})"]
@@ -175,10 +258,12 @@ def check_file(path: str, shown: str, section: str, languages, slugs) -> list[st
         line = getattr(getattr(error, "problem_mark", None), "line", None)
         where = f" (line {line + 2})" if line is not None else ""
         return [*problems, f"{shown}: front-matter: not valid YAML{where}; quote values that contain ':' or '#'"]
+    if structure:
+        return [*problems, *(f"{shown}: {problem}" for problem in structure)]
     if not isinstance(meta, dict):
         return [*problems, f"{shown}: front-matter: expected 'field: value' lines"]
     for field in required:
-        if meta.get(field) in (None, ""):
+        if meta.get(field) is None or not str(meta[field]).strip():
             problems.append(f"{shown}: {field}: missing (required)")
     for image, alt in (("image", "image_alt"), ("photo", "photo_alt")):
         if meta.get(image) and not meta.get(alt):
@@ -192,25 +277,113 @@ def check_file(path: str, shown: str, section: str, languages, slugs) -> list[st
             problem = _field_problem(fields[field], value, slugs)
             if problem:
                 problems.append(f"{shown}: {field}: {problem}")
+    if section == "events" and not any(f"{shown}: {field}:" in problem for problem in problems
+                                       for field in ("start", "end", "timezone")):
+        problems += [f"{shown}: {problem}" for problem in _event_time_problems(meta)]
     if not match["body"].strip() and section != "prisoners":
         problems.append(f"{shown}: body: empty; write the text below the closing '---'")
-    for target in INTERNAL_LINK.findall(match["body"]):
-        base = slugs["root"] if target.startswith("/") else os.path.dirname(path)
-        if not os.path.isfile(os.path.normpath(os.path.join(base, unquote(target).lstrip("/")))):
-            problems.append(f"{shown}: body: links to {target!r}, which is not a file in content/")
+    problems += [f"{shown}: body: {problem}" for problem in _link_problems(match["body"], path, slugs)]
+    if page := _reserved_page(section, name["slug"], slugs["settings"]):
+        problems.append(f"{shown}: slug: {name['slug']!r} would overwrite {page}, which the site makes itself; "
+                        "rename the file")
     return problems
 
 
-def content_files(settings) -> list[tuple[str, str]]:
-    """(path, section) of every Markdown source, sorted by path."""
+def _event_time_problems(meta) -> list[str]:
+    if not meta.get("start") or not meta.get("end"):
+        return []
+    zone = str(meta.get("timezone") or "UTC")
+    start, end = parse_local_time(meta["start"], zone), parse_local_time(meta["end"], zone)
+    if isinstance(start, datetime.datetime) != isinstance(end, datetime.datetime):
+        return ["end: one of start and end has a time of day and the other not; give both a time or neither"]
+    if end < start:
+        return [f"end: {meta['end']} is before start {meta['start']}"]
+    return []
+
+
+def _link_problems(body: str, path: str, slugs) -> list[str]:
+    """Links to other content files ({filename}, {static}) that would not
+    lead where the writer meant, or would publish a file from outside content/."""
+    problems, root = [], os.path.realpath(slugs["root"])
+    for kind, target in INTERNAL_LINK.findall(body):
+        base = slugs["root"] if target.startswith("/") else os.path.dirname(path)
+        linked = os.path.realpath(os.path.join(base, unquote(target).lstrip("/")))
+        if os.path.commonpath([root, linked]) != root:
+            problems.append(f"links to {target!r}, which is outside content/; link only to files in content/")
+        elif not os.path.isfile(linked):
+            problems.append(f"links to {target!r}, which is not a file in content/")
+        elif kind == "filename" and not linked.endswith(".md"):
+            problems.append(f"{{filename}} links to {target!r}, which is not a piece; write {{static}} for images")
+        elif kind == "attach":
+            problems.append(f"{{attach}} links to {target!r}; write {{static}}/images/… instead")
+        elif kind == "static" and linked.endswith(".md"):
+            problems.append(f"{{static}} links to the piece {target!r}; write {{filename}} for pieces")
+        elif not linked.endswith(".md") and os.path.dirname(linked) != os.path.realpath(slugs["images"]):
+            problems.append(f"links to {target!r}; only pieces and files in content/images/ are published")
+    return problems
+
+
+def _reserved_page(section: str, slug: str, settings) -> str | None:
+    """The page the site generates that a piece with this slug would overwrite, if any."""
+    if section == "pages":
+        paths = [settings["PAGE_SAVE_AS"].format(slug=slug)]
+    elif section == "prisoners":
+        paths = [settings["PRISONER_SAVE_AS"].format(slug=slug)]
+    else:
+        paths = [settings["ARTICLE_SAVE_AS"].format(category=section, slug=slug)]
+        if section == "events":
+            paths.append(settings["EVENT_CALENDAR_SAVE_AS"].format(slug=slug))
+    generated = {f"{name}.html" for name in settings["DIRECT_TEMPLATES"]} | {
+        settings[key] for key in ("TAGS_SAVE_AS", "ARCHIVES_SAVE_AS", "INDEX_SAVE_AS", "PRISONERS_INDEX_SAVE_AS",
+                                  "CALENDAR_SAVE_AS") if settings.get(key)}
+    generated |= {settings["CATEGORY_SAVE_AS"].format(slug=folder) for folder in settings["ARTICLE_PATHS"]}
+    generated.add("digest.html")
+    for path in paths:
+        if path in generated or PAGINATED.search(path):
+            return path
+    return None
+
+
+# Second and later pages of a list: index, sections and tags (PAGINATION_PATTERNS).
+PAGINATED = re.compile(r"(^|/)page-\d+\.html$")
+
+
+def content_files(settings) -> tuple[list[tuple[str, str]], list[str]]:
+    """(path, section) of every Markdown source, sorted by path, and the
+    problems of what content/ holds besides: links, special files, folders
+    inside a section (whose name Pelican would take as a new section)."""
     root = settings["PATH"]
-    folders = [(folder, folder) for folder in (*settings["ARTICLE_PATHS"], *settings["PAGE_PATHS"])]
-    folders.append((settings.get("PRISONERS_PATH", "prisoners"), "prisoners"))
-    files = []
-    for folder, section in folders:
-        for directory, _, names in os.walk(os.path.join(root, folder)):
-            files += [(os.path.join(directory, name), section) for name in names if not name.startswith(".")]
-    return sorted(files)
+    folders = {folder: folder for folder in (*settings["ARTICLE_PATHS"], *settings["PAGE_PATHS"])}
+    folders[settings.get("PRISONERS_PATH", "prisoners")] = "prisoners"
+    files, problems = [], []
+    for directory, subfolders, names in os.walk(root):
+        for name in sorted(subfolders + names):
+            path = os.path.join(directory, name)
+            shown = _shown(path, root)
+            mode = os.lstat(path).st_mode
+            if stat.S_ISLNK(mode):
+                problems.append(f"{shown}: file: a symbolic link; put the file itself in content/")
+            elif not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                problems.append(f"{shown}: file: not a regular file; remove it from content/")
+            elif name.startswith("."):
+                continue
+            elif directory == os.path.join(root, "images"):
+                problems += [f"{shown}: image: {problem}" for problem in
+                             filter(None, [stat.S_ISDIR(mode) and "a folder; put images directly in content/images/"
+                                           or image_problem(path, settings)])]
+            elif os.path.dirname(directory) == root and os.path.basename(directory) in folders:
+                if stat.S_ISDIR(mode):
+                    problems.append(f"{shown}: file: a folder inside a section; put pieces directly in "
+                                    f"{_shown(directory, root)}/")
+                else:
+                    files.append((path, folders[os.path.basename(directory)]))
+        subfolders[:] = [name for name in subfolders
+                         if not name.startswith(".") and not os.path.islink(os.path.join(directory, name))]
+    return sorted(files), problems
+
+
+def _shown(path: str, root: str) -> str:
+    return os.path.relpath(path, os.path.dirname(root))
 
 
 # Control characters and line breaks in a file name or value would split a
@@ -225,21 +398,22 @@ def _one_line(problem: str) -> str:
 def check_content(settings) -> list[str]:
     """Every problem in the site's sources, in file order, one line each."""
     root = settings["PATH"]
-    files = content_files(settings)
+    files, tree_problems = content_files(settings)
     slugs = {section: set() for section in SECTIONS}
     slugs["images"] = os.path.join(root, "images")
     slugs["root"] = root
+    slugs["settings"] = settings
     for path, section in files:
         if match := FILE_NAME.match(os.path.basename(path)):
             slugs[section].add(match["slug"])
-    problems = []
+    problems = tree_problems
     seen = {}
     languages = site_languages(settings)
     # What a file's check reads besides the file: the other files and images.
     around = repr((languages, files, sorted(_listdir(slugs["images"]))))
     checked = {}
     for path, section in files:
-        shown = os.path.relpath(path, os.path.dirname(root))
+        shown = _shown(path, root)
         key = (path, _stamp(path), around)
         checked[key] = _CHECKED[key] if key in _CHECKED else check_file(path, shown, section, languages, slugs)
         problems += checked[key]

@@ -1,3 +1,3 @@
-from .images import derivatives, picture, process_images, register
+from .images import derivatives, image_problem, picture, process_images, register
 
-__all__ = ["derivatives", "picture", "process_images", "register"]
+__all__ = ["derivatives", "image_problem", "picture", "process_images", "register"]

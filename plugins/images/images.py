@@ -5,17 +5,43 @@ its pixels only, so no EXIF (GPS, camera serial, time), XMP, IPTC or ICC
 data survives, the originals included; camera rotation is applied first.
 Each also gets WebP and fallback copies in IMAGE_WIDTHS, which templates
 offer through `picture(name)`: a <picture> with srcset, width and height.
+
+Pelican itself copies no image: its static generator would copy them byte
+for byte (metadata included) into every language's folder. Here each
+language's links point at the main site's re-encoded copy instead, and
+`image_problem` (run by the content check) refuses what cannot be
+re-encoded: formats Pillow cannot read (HEIC from phones), SVG (which can
+carry scripts), damaged files and images too large to decode safely.
 """
 
 import functools
 import hashlib
+import json
 import os
+import posixpath
 import shutil
 import sys
 import tempfile
+import warnings
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, UnidentifiedImageError
 from pelican import signals
+from pelican.plugins.i18n_subsites import i18n_subsites
+
+IMAGES = "images"
+# Formats re-encoded as themselves (GIF as PNG); anything else is refused.
+FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
+# A 24-megapixel camera photo is 6000x4000; decoding costs about 4 bytes a pixel.
+IMAGE_MAX_PIXELS = 40_000_000
+IMAGE_MAX_BYTES = 30_000_000
+REFUSED_KINDS = {
+    ".heic": "a HEIC photo (the iPhone's format), which cannot be cleaned of its location; export it as JPEG",
+    ".heif": "a HEIF photo, which cannot be cleaned of its location; export it as JPEG",
+    ".svg": "an SVG drawing, which can carry scripts; export it as PNG",
+    ".svgz": "an SVG drawing, which can carry scripts; export it as PNG",
+    ".html": "a web page, not an image; remove it from content/images/",
+    ".htm": "a web page, not an image; remove it from content/images/",
+}
 
 FALLBACK_FORMATS = {"JPEG": ("jpg", {"quality": 82, "optimize": True, "progressive": True}),
                     "PNG": ("png", {"optimize": True}),
@@ -69,38 +95,120 @@ def _encode(path: str, name: str, target_dir: str, widths) -> None:
             os.path.join(target_dir, fallback_name), **options)
 
 
+def image_problem(path: str, settings=None) -> str | None:
+    """Why the file at `path` cannot be published as an image, or None.
+
+    Decodes the pixels (JPEG at an eighth of its size, which still reads
+    every byte), so a damaged or cut-short file is named here rather than
+    failing the encoder halfway through a build.
+    """
+    settings = settings or {}
+    max_pixels = settings.get("IMAGE_MAX_PIXELS", IMAGE_MAX_PIXELS)
+    max_bytes = settings.get("IMAGE_MAX_BYTES", IMAGE_MAX_BYTES)
+    size = os.path.getsize(path)
+    if size > max_bytes:
+        return f"{size / 1e6:.0f} MB is more than a photo needs (at most {max_bytes / 1e6:.0f} MB); export it smaller"
+    too_large = (f"more than {max_pixels / 1e6:.0f} megapixels; scale it down "
+                 "(6000 pixels on the longer side is plenty)")
+    try:
+        with warnings.catch_warnings():
+            # Pillow only warns up to twice its own limit; ours is lower and says the size.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                width, height = image.size
+                if image.format not in FORMATS:
+                    return f"{image.format} images are not published; save it as JPEG or PNG"
+                if width * height > max_pixels:
+                    return f"{width}×{height} pixels is {too_large}"
+                if image.format == "JPEG":
+                    image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
+                image.load()
+    except Image.DecompressionBombError:
+        return too_large
+    except UnidentifiedImageError:
+        kind = REFUSED_KINDS.get(os.path.splitext(path)[1].lower())
+        return kind or "not an image the site can publish; save it as JPEG, PNG, WebP or GIF"
+    except (OSError, SyntaxError, ValueError, EOFError) as error:
+        return f"damaged or cut short ({error}); export it again"
+    return None
+
+
+MANIFEST = "manifest.json"
+
+
+def _file_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _copy_verified(encoded: str, target_dir: str | None) -> list[str] | None:
+    """Copy the files of one cache entry into `target_dir`, checking each
+    against the entry's manifest; None when the entry is missing, damaged or
+    cut short, so that the image is encoded again."""
+    try:
+        with open(os.path.join(encoded, MANIFEST), encoding="utf-8") as source:
+            manifest = json.load(source)
+        contents = {}
+        for name, expected in sorted(manifest.items()):
+            with open(os.path.join(encoded, name), "rb") as source:
+                contents[name] = source.read()
+            if _file_digest(contents[name]) != expected:
+                return None
+    except (OSError, ValueError, AttributeError):
+        return None
+    for name, data in contents.items() if target_dir else ():
+        with open(os.path.join(target_dir, name), "wb") as target:
+            target.write(data)
+    return sorted(contents)
+
+
+def _encode_entry(path: str, name: str, encoded: str, widths) -> None:
+    partial = f"{encoded}.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    os.makedirs(partial)
+    _encode(path, name, partial, widths)
+    manifest = {}
+    for file_name in os.listdir(partial):
+        with open(os.path.join(partial, file_name), "rb") as source:
+            manifest[file_name] = _file_digest(source.read())
+    with open(os.path.join(partial, MANIFEST), "w", encoding="utf-8") as target:
+        json.dump(manifest, target)
+    shutil.rmtree(encoded, ignore_errors=True)
+    os.replace(partial, encoded)
+
+
+def image_sources(source_dir: str) -> list[str]:
+    """Names of the regular files in `source_dir`; links and anything else
+    are refused by the content check and never read here."""
+    if not os.path.isdir(source_dir) or os.path.islink(source_dir):
+        return []
+    with os.scandir(source_dir) as entries:
+        return sorted(entry.name for entry in entries
+                      if entry.is_file(follow_symlinks=False) and not entry.name.startswith("."))
+
+
 def process_images(source_dir: str, target_dir: str | None, widths, cache_dir: str | None = None) -> list[str]:
     """Write metadata-free originals and sized copies; return the files written.
 
     Encoding is the slow part, so each image's files are kept in `cache_dir`
-    under a digest of its bytes and the widths, and copied from there while
-    the image is unchanged. Without `target_dir`, only fill the cache.
+    under a digest of its bytes and the widths, with a manifest of their
+    digests, and copied from there while the image is unchanged and the
+    copy intact. Without `target_dir`, only fill the cache.
     """
     written = []
-    if not os.path.isdir(source_dir):
-        return written
     if target_dir:
         os.makedirs(target_dir, exist_ok=True)
-    for name in sorted(os.listdir(source_dir)):
+    for name in image_sources(source_dir):
         path = os.path.join(source_dir, name)
-        try:
-            with Image.open(path):
-                pass
-        except OSError:
-            continue  # not an image Pillow reads (e.g. SVG): copied as it is
         with open(path, "rb") as source:
             digest = hashlib.sha256(source.read() + repr(sorted(widths)).encode()).hexdigest()[:16]
         encoded = os.path.join(cache_dir, f"{name}-{digest}") if cache_dir else tempfile.mkdtemp()
-        if not os.path.isdir(encoded) or not os.listdir(encoded):
-            partial = f"{encoded}.partial"
-            shutil.rmtree(partial, ignore_errors=True)
-            os.makedirs(partial)
-            _encode(path, name, partial, widths)
-            shutil.rmtree(encoded, ignore_errors=True)
-            os.replace(partial, encoded)
-        for file_name in sorted(os.listdir(encoded)) if target_dir else ():
-            shutil.copyfile(os.path.join(encoded, file_name), os.path.join(target_dir, file_name))
-            written.append(file_name)
+        files = _copy_verified(encoded, target_dir)
+        if files is None:
+            if image_problem(path):
+                continue  # refused, with its name, by the content check
+            _encode_entry(path, name, encoded, widths)
+            files = _copy_verified(encoded, target_dir)
+        written += files if target_dir else []
         if not cache_dir:
             shutil.rmtree(encoded)
     return written
@@ -118,6 +226,20 @@ def picture(settings, name: str) -> dict | None:
 
 def add_template_helper(generator):
     generator.env.globals["picture"] = functools.partial(picture, generator.settings)
+
+
+def take_over_static_images(generator):
+    """Keep Pelican from copying any content file as it is: it would publish
+    each image unchanged under every language. Links to an image
+    ({static}/images/…) lead to the main site's re-encoded copy instead."""
+    settings = generator.settings
+    if settings["DEFAULT_LANG"] in settings.get("I18N_SUBSITES", {}):
+        # i18n_subsites puts these in the template context only once every site is read.
+        to_main = i18n_subsites.relpath_to_site(settings["DEFAULT_LANG"], i18n_subsites._MAIN_LANG)
+        for static in generator.staticfiles:
+            static.override_url = posixpath.join(to_main, static.url)
+    generator.staticfiles = []
+    generator.context["staticfiles"] = []
 
 
 # Output folder of the main site → the process encoding its images ahead.
@@ -165,4 +287,5 @@ def write_images(pelican_obj):
 def register():
     signals.initialized.connect(encode_ahead)
     signals.generator_init.connect(add_template_helper)
+    signals.static_generator_finalized.connect(take_over_static_images)
     signals.finalized.connect(write_images)

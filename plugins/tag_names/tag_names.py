@@ -1,0 +1,74 @@
+"""One tag, one page, however a volunteer's keyboard spelled it.
+
+Persian is typed on Arabic keyboards as often as on Persian ones: ي and ك
+look like ی and ک, a kashida (ـ) stretches a word without changing it, and
+a zero-width non-joiner or a bidi mark can sit invisibly at either end.
+Without care each variant gets its own look-alike tag page, and a piece
+tagged with two variants is listed twice on one. Here every tag is reduced
+to a canonical spelling before Pelican groups pieces by tag; pieces whose
+tags share a slug share the page, and the page shows the spelling most
+pieces use (the first in sort order on a tie), so it does not change with
+the order files are read in.
+"""
+
+import collections
+import re
+import unicodedata
+
+from pelican import signals
+from pelican.urlwrappers import Tag
+from pelican.utils import slugify
+
+LETTERS = str.maketrans({
+    "\u064a": "\u06cc",  # Arabic yeh → Persian yeh
+    "\u0649": "\u06cc",  # alef maksura → Persian yeh
+    "\u0643": "\u06a9",  # Arabic kaf → Persian keheh
+    **{chr(0x0660 + d): chr(0x06f0 + d) for d in range(10)},  # Arabic-Indic → Persian digits
+    "\u0640": None,  # kashida (tatweel)
+})
+# Marks that change nothing a reader sees in a tag: bidi controls, zero-width joiner, BOM.
+INVISIBLE = re.compile("[\u200b\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+ZWNJ = "\u200c"
+
+
+def canonical_tag(name: str) -> str:
+    """`name` in the one spelling the site uses for it."""
+    text = INVISIBLE.sub("", unicodedata.normalize("NFC", str(name)).translate(LETTERS))
+    text = re.sub(f"\\s*{ZWNJ}[\\s{ZWNJ}]*", ZWNJ, text)
+    return " ".join(text.split()).strip(ZWNJ + " ")
+
+
+def tag_slug(name: str, settings) -> str:
+    """The slug (and so the page) of the tag `name`, as Pelican makes it."""
+    return slugify(canonical_tag(name), regex_subs=settings.get("TAG_REGEX_SUBSTITUTIONS", []),
+                   preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
+                   use_unicode=settings.get("SLUGIFY_USE_UNICODE", False))
+
+
+def display_names(spellings) -> dict[str, str]:
+    """{slug: the spelling shown} from the (slug, spelling) of every use."""
+    counts = collections.Counter(spellings)
+    shown = {}
+    for (slug, spelling), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        shown.setdefault(slug, spelling)
+    return shown
+
+
+def unify_tags(generator) -> None:
+    """Give every piece of this language one Tag per topic, in its site-wide spelling."""
+    settings = generator.settings
+    pieces = [piece for group in (generator.articles, generator.translations, generator.drafts,
+                                  generator.drafts_translations, generator.hidden_articles,
+                                  generator.hidden_translations)
+              for piece in group if getattr(piece, "tags", None)]
+    uses = {id(piece): [(tag_slug(tag.name, settings), canonical_tag(tag.name)) for tag in piece.tags]
+            for piece in pieces}
+    shown = display_names(use for piece_uses in uses.values() for use in piece_uses)
+    tags = {slug: Tag(name, settings) for slug, name in shown.items()}
+    for piece in pieces:
+        piece.tags = [tags[slug] for slug in dict.fromkeys(slug for slug, _ in uses[id(piece)])]
+        piece.metadata["tags"] = piece.tags
+
+
+def register():
+    signals.article_generator_pretaxonomy.connect(unify_tags)
