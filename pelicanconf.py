@@ -185,10 +185,13 @@ PLUGINS = [
 
 # --- Build --------------------------------------------------------------------
 DELETE_OUTPUT_DIRECTORY = True
-# Parsed Markdown is cached per file (by modification time) in CACHE_PATH and
-# shared by all languages: every file is parsed once per build, and not at
-# all when it did not change. `invoke clean` empties the cache.
+# Parsed Markdown is cached per file in CACHE_PATH and shared by all
+# languages: every file is parsed once per build, and not at all when its
+# bytes did not change (a content digest, never the modification time, which
+# a checkout or a copy may keep; build_cache compares digests whatever this
+# says). `invoke clean` empties the cache.
 CACHE_CONTENT = True
+CHECK_MODIFIED_METHOD = "sha256"
 CONTENT_CACHING_LAYER = "reader"
 LOAD_CONTENT_CACHE = True
 # Uncompressed: loading and saving it is faster than compressing it saves.

@@ -17,8 +17,9 @@ from local_dates import build_date
 from pelican import signals
 from pelican.contents import Content
 
+from .fingerprints import new_build
 from .processes import WrittenElsewhere, is_subsite, wait_for_copies, written_elsewhere
-from .readers import keep_content_objects, loaded_already, share_reader_cache
+from .readers import keep_content_objects, loaded_already, share_reader_cache, stamp_by_content
 from .writer import LIVE, ReusingWriter
 
 
@@ -27,8 +28,16 @@ def configure(pelican_obj) -> None:
     # Subsites get a copy of the main site's settings: this stays the main output.
     settings.setdefault("MAIN_OUTPUT_PATH", settings["OUTPUT_PATH"])
     settings.setdefault("PREVIOUS_OUTPUT_PATH", None)
+    settings.setdefault("PREVIOUS_OUTPUT_INTACT", True)
     if loaded_already(settings):
         settings["LOAD_CONTENT_CACHE"] = False
+
+
+def start_build(pelican_obj) -> None:
+    """Each build of the main site (every save in `invoke serve`) reads every
+    source file's bytes afresh; its subsites are part of the same build."""
+    if not is_subsite(pelican_obj.settings):
+        new_build()
 
 
 def get_writer(pelican_obj):
@@ -78,6 +87,8 @@ def remember_source_paths() -> None:
 def register():
     remember_source_paths()
     signals.initialized.connect(configure)
+    signals.get_generators.connect(start_build)
+    signals.generator_init.connect(stamp_by_content)
     signals.generator_init.connect(share_reader_cache)
     signals.generator_init.connect(keep_content_objects)
     signals.get_writer.connect(get_writer)

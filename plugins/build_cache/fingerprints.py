@@ -10,6 +10,7 @@ import functools
 import hashlib
 import importlib.metadata
 import os
+import stat
 
 from pelican.contents import Content, Static
 from pelican.urlwrappers import URLWrapper
@@ -17,7 +18,7 @@ from pelican.urlwrappers import URLWrapper
 # Settings that say where a build writes or what it may cache: they change
 # between runs (a fresh staging folder each time) without changing a page.
 PLACE_SETTINGS = frozenset({
-    "OUTPUT_PATH", "MAIN_OUTPUT_PATH", "PREVIOUS_OUTPUT_PATH", "DELETE_OUTPUT_DIRECTORY",
+    "OUTPUT_PATH", "MAIN_OUTPUT_PATH", "PREVIOUS_OUTPUT_PATH", "PREVIOUS_OUTPUT_INTACT", "DELETE_OUTPUT_DIRECTORY",
     "CACHE_PATH", "I18N_MAIN_CACHE_PATH", "LOAD_CONTENT_CACHE", "localsiteurl",
     # A temporary folder of catalogs compiled from the theme's, which code_digest() covers.
     "I18N_GETTEXT_LOCALEDIR",
@@ -79,11 +80,45 @@ def body_digest(content: Content) -> str:
     body = getattr(content, "_content", None)
     if isinstance(content, Static) or body is None:
         try:
-            status = os.stat(content.source_path)
-            return f"{status.st_size}:{status.st_mtime_ns}"
+            return source_digest(content.source_path)
         except (OSError, TypeError):
             return ""
     return digest(body)
+
+
+def file_digest(path: str) -> str:
+    """The digest of the bytes of the regular file at `path` (following a
+    symbolic link); OSError for anything else. Never opens a FIFO or a device:
+    the file is opened without blocking and checked before it is read."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with open(fd, "rb") as source:  # closes fd
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path}: not a regular file")
+        return FILE_HASH(source.read()).hexdigest()
+
+
+# sha256: SHA extensions make it the fastest of hashlib's on current x86 and ARM.
+FILE_HASH = hashlib.sha256
+# Source file path → its digest, for the build under way (see new_build).
+_SOURCE_DIGESTS = {}
+
+
+def new_build() -> None:
+    """Forget the source digests of the previous build in this process."""
+    _SOURCE_DIGESTS.clear()
+
+
+def source_digest(path: str) -> str:
+    """file_digest of a source file, read once per build: the first digest
+    taken stands for the whole build (the reader cache stores it with the
+    parse, so a file saved during the build is parsed again next time).
+    This is how every cache of build_cache decides that a file changed:
+    by its bytes, never by its modification time."""
+    path = os.path.abspath(path)
+    known = _SOURCE_DIGESTS.get(path)
+    if known is None:
+        known = _SOURCE_DIGESTS[path] = file_digest(path)
+    return known
 
 
 def site_digest(context: dict, *inputs: str) -> str:
@@ -132,19 +167,59 @@ def page_digest(site: str, *parts, bodies: dict | None = None) -> str:
 
 
 def tree_digest(*roots: str, skip=()) -> str:
-    """Names and bytes of every file under `roots` (files or folders)."""
+    """Names and bytes of every file under `roots` (files or folders).
+
+    Only regular files are read. Anything else (a FIFO, a socket, a device,
+    a dangling or looping symbolic link, an unreadable file) counts as a
+    marker of its kind, so the content check gets to report it instead of
+    this digest hanging or failing. A symbolic link counts with its target,
+    and with the bytes or the tree it leads to, as Pelican follows it.
+    """
     hasher = hashlib.blake2b(digest_size=16)
     for root in roots:
-        paths = [root] if os.path.isfile(root) else sorted(
-            os.path.join(folder, name)
-            for folder, folders, files in os.walk(root)
-            if not any(part in skip for part in folder.split(os.sep))
-            for name in files)
-        for path in paths:
-            hasher.update(path.encode("utf-8", "surrogateescape") + b"\x00")
-            with open(path, "rb") as source:
-                hasher.update(hashlib.blake2b(source.read(), digest_size=16).digest())
+        for path, entry in _tree_entries(root, set(skip)):
+            hasher.update(path.encode("utf-8", "surrogateescape") + b"\x00" + entry + b"\x00")
     return hasher.hexdigest()
+
+
+def _tree_entries(root: str, skip, seen=None):
+    """(path, what it holds) for `root` and every file under it, in name order."""
+    seen = set() if seen is None else seen
+    try:
+        status = os.lstat(root)
+    except OSError as problem:
+        yield root, f"missing:{problem.errno}".encode()
+        return
+    marker = b""
+    if stat.S_ISLNK(status.st_mode):
+        try:
+            marker = b"link:" + os.fsencode(os.readlink(root)) + b":"
+            status = os.stat(root)
+        except OSError as problem:
+            yield root, marker + f"dangling:{problem.errno}".encode()
+            return
+    if stat.S_ISDIR(status.st_mode):
+        if (status.st_dev, status.st_ino) in seen:
+            yield root, marker + b"loop"
+            return
+        seen = seen | {(status.st_dev, status.st_ino)}
+        if marker:
+            yield root, marker + b"folder"
+        try:
+            names = sorted(os.listdir(root))
+        except OSError as problem:
+            yield root, f"unreadable folder:{problem.errno}".encode()
+            return
+        for name in names:
+            if name not in skip:
+                yield from _tree_entries(os.path.join(root, name), skip, seen)
+    elif stat.S_ISREG(status.st_mode):
+        try:
+            yield root, marker + file_digest(root).encode()
+        except OSError as problem:
+            yield root, marker + f"unreadable:{problem.errno}".encode()
+    else:
+        yield root, marker + f"special:{stat.S_IFMT(status.st_mode):o}".encode()
 
 
 @functools.cache
@@ -156,3 +231,26 @@ def code_digest(settings) -> str:
     """The theme, the plugins and the installed packages a build runs with."""
     return digest(tree_digest(settings["THEME"], *settings.get("PLUGIN_PATHS", []), skip={"__pycache__"}),
                   *packages())
+
+
+def output_digests(root: str) -> dict[str, str]:
+    """Relative path → digest of every file a built site holds: a regular
+    file by its bytes, a symbolic link by its target, anything else by its kind."""
+    found, top = {}, len(os.path.join(root, ""))
+    folders = [root]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                name = entry.path[top:]
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                elif entry.is_symlink():
+                    found[name] = "link:" + os.readlink(entry.path)
+                elif entry.is_file(follow_symlinks=False):
+                    try:
+                        found[name] = file_digest(entry.path)
+                    except OSError as problem:
+                        found[name] = f"unreadable:{problem.errno}"
+                else:
+                    found[name] = f"special:{stat.S_IFMT(entry.stat(follow_symlinks=False).st_mode):o}"
+    return found

@@ -4,7 +4,10 @@ Pelican gives each generator of each language its own copy of the reader
 cache, loaded from disk and saved back whole, even when nothing was parsed.
 Here the first load is shared: subsites (and `invoke serve`'s rebuilds) use
 the same dictionary, and it is saved only after a file was parsed again.
-It also records what its files were parsed with (reader settings, plugin
+Whether a file changed is decided by its bytes (fingerprints.source_digest),
+never by its modification time, here and in every other file-stamp cache of
+Pelican's (CHECK_MODIFIED_METHOD is replaced). It also records what its
+files were parsed with (reader settings, plugin
 code, installed packages); a cache parsed with anything else is dropped,
 where Pelican would go on serving the old parse.
 
@@ -18,9 +21,10 @@ works out every URL again).
 import functools
 import os
 
+from pelican.cache import FileStampDataCacher
 from pelican.generators import CachingGenerator
 
-from .fingerprints import digest, name_of, packages, stable, tree_digest
+from .fingerprints import digest, name_of, packages, source_digest, stable, tree_digest
 from .processes import parse_ahead
 
 # Cache file path → the dictionary every Readers of this process shares.
@@ -40,6 +44,14 @@ READER_SETTING_PREFIXES = ("TYPOGRIFY", "SLUGIFY")
 VOLATILE_SETTINGS = {"LOAD_CONTENT_CACHE"}
 # (language, generator class) → (its settings, {file: (file stamp, content object as read)})
 PIECES = {}
+
+
+def stamp_by_content(generator) -> None:
+    """Make the generator's file-stamp caches (its reader cache, its own
+    generator-level cache) compare file contents, whatever CHECK_MODIFIED_METHOD says."""
+    for cacher in (generator, getattr(generator, "readers", None)):
+        if isinstance(cacher, FileStampDataCacher):
+            cacher._filestamp_func = source_digest
 
 
 def share_reader_cache(generator) -> None:

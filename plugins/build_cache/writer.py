@@ -1,11 +1,11 @@
 """A Pelican writer that renders a page only when what it shows changed.
 
-Each page's digest (fingerprints.page_digest) is recorded with the identity
-of the file written for it. In the next build, a page whose digest is the
-same, and whose file in the previous output is still exactly the one
-recorded (same inode, size and modification time), is linked from there
-instead of rendered. Any doubt means rendering: a missing record, a file
-touched since, a failed earlier build.
+Each page's digest (fingerprints.page_digest) is recorded with the digest
+of the bytes of the file written for it. In the next build, a page whose
+digest is the same, and whose file in the previous output still holds
+exactly those bytes, is linked from there instead of rendered. Any doubt
+means rendering: a missing record, a file changed or deleted since (even
+with its modification time put back), a failed earlier build.
 """
 
 import logging
@@ -19,7 +19,7 @@ from pelican.paginator import Paginator
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import Writer
 
-from .fingerprints import code_digest, digest, name_of, page_digest, site_digest, stable
+from .fingerprints import code_digest, digest, file_digest, name_of, page_digest, site_digest, stable
 
 # Under "pelican" so that `pelican --verbose` shows this plugin's progress too.
 logger = logging.getLogger(f"pelican.plugins.{__name__}")
@@ -38,11 +38,6 @@ def record_path(settings, previous: str) -> str:
     return os.path.join(settings["CACHE_PATH"], "pages", digest(os.path.abspath(previous)) + ".pickle")
 
 
-def _identity(path: str):
-    status = os.stat(path)
-    return status.st_ino, status.st_size, status.st_mtime_ns
-
-
 # The writer of each site being written, by output path, until it finishes.
 LIVE = {}
 
@@ -54,7 +49,8 @@ class ReusingWriter(Writer):
         self.inputs = (code_digest(self.settings), build_date(self.settings).isoformat())
         self.previous = previous_site_path(self.settings)
         self.previous_records = {}
-        if self.previous:
+        # site_build found the previous output not as recorded: take nothing from it.
+        if self.previous and self.settings.get("PREVIOUS_OUTPUT_INTACT", True):
             try:
                 with open(record_path(self.settings, self.previous), "rb") as source:
                     self.previous_records = pickle.load(source)
@@ -82,7 +78,8 @@ class ReusingWriter(Writer):
             return False
         sources = [os.path.join(self.previous, name) for name in files]
         try:
-            if any(_identity(source) != identity for source, identity in zip(sources, files.values())):
+            # Read, not stat: a file can be changed and its time put back.
+            if any(file_digest(source) != expected for source, expected in zip(sources, files.values())):
                 return False
             for source, target in zip(sources, targets):
                 if os.path.abspath(source) == target:
@@ -95,12 +92,14 @@ class ReusingWriter(Writer):
         except OSError:
             return False
         self._written_files.update(targets)
-        self._remember(key, page, targets)
+        self.records[key] = recorded
         self.reused += 1
         return True
 
     def _remember(self, key: str, page: str, targets) -> None:
-        self.records[key] = (page, {os.path.relpath(target, self.output_path): _identity(target)
+        if not self.previous:
+            return  # nothing will read the records
+        self.records[key] = (page, {os.path.relpath(target, self.output_path): file_digest(target)
                                     for target in sorted(targets) if target != os.devnull})
 
     def _render(self, key, page, write, /, *args, **kwargs):

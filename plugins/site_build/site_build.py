@@ -3,14 +3,28 @@
 Pelican writes straight into OUTPUT_PATH, so a failed build would leave a
 half-written site behind. Here Pelican writes into a fresh folder beside
 the target, and that folder takes the target's place only when Pelican
-exited cleanly; otherwise the previous site stays as it was.
+exited cleanly, in one step (renameat2's exchange on Linux: a web server
+reading the target never finds it missing); otherwise the previous site
+stays as it was.
+
+One build of a folder runs at a time: each holds an exclusive lock on
+`.<name>.lock` beside it, and a second one waits. Holding it, a build
+removes the staging and retired folders a killed build left behind.
+
+Each build records what it wrote (relative path → digest of the bytes) in
+the cache folder beside its stamp, and the next build checks the folder
+against that record before it says "Nothing changed" or reuses any file:
+a deleted or altered file makes it build every page again.
 
 Writers read the failure, not a Python traceback: content problems arrive as
 one line each from the content contract, and any other failure is reduced
 to Pelican's own message.
 """
 
+import contextlib
+import ctypes
 import datetime
+import errno
 import json
 import os
 import shutil
@@ -18,6 +32,11 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: builds are not locked there
+    fcntl = None
 
 # What only a web host can use: header rules.
 HOST_ONLY = {"_headers"}
@@ -36,20 +55,36 @@ def build(settings_file: str, output: str, content: str = "content", *, extra_ar
 
     With `reuse`, pages whose inputs did not change are taken from the
     previous build in `output` instead of rendered again, and when no input
-    changed at all (see build_inputs) the build is skipped.
+    changed at all (see build_inputs) the build is skipped. Both only when
+    `output` holds exactly what the last build wrote there.
     """
     output = os.path.abspath(output)
-    parent = os.path.dirname(output)
-    os.makedirs(parent, exist_ok=True)
+    os.makedirs(os.path.dirname(output), exist_ok=True)
+    with exclusive_build(output) as lock:
+        remove_stale_folders(output)
+        return _build(settings_file, output, content, extra_args, reuse, lock)
+
+
+def _build(settings_file: str, output: str, content: str, extra_args, reuse: bool, lock) -> int:
+    from build_cache.fingerprints import output_digests
+
     inputs = stamp = None
     settings = _settings(settings_file, content, extra_args)
     if reuse:
         inputs, stamp = build_inputs(settings, settings_file), _stamp_path(settings, output)
-        if os.path.isdir(output) and _read(stamp) == inputs:
+        differing = _differing_files(output, _read_manifest(_manifest_path(stamp))) if os.path.isdir(output) else []
+        if not differing and _read(stamp) == inputs:
             print(f"Nothing changed since the last build of {output}.")
             return 0
+        # The pages' records are kept for the next build in any case; none of
+        # the previous files is taken unless the folder is as recorded.
         extra_args = _with_setting(extra_args, "PREVIOUS_OUTPUT_PATH", output)
-    staging = tempfile.mkdtemp(prefix=f".{os.path.basename(output)}-building-", dir=parent)
+        if differing:
+            extra_args = _with_setting(extra_args, "PREVIOUS_OUTPUT_INTACT", False)
+        if differing and differing is not UNRECORDED:
+            print(f"{_count(differing)} in {os.path.basename(output)}/ not as the last build wrote "
+                  f"({', '.join(differing[:3])}{', …' if len(differing) > 3 else ''}): building every page again.")
+    staging = tempfile.mkdtemp(prefix=f".{os.path.basename(output)}-building-", dir=os.path.dirname(output))
     command = [
         sys.executable, "-m", "pelican", content,
         "--settings", settings_file,
@@ -58,18 +93,25 @@ def build(settings_file: str, output: str, content: str = "content", *, extra_ar
         "--log-handler", "plain",
         *extra_args,
     ]
+    # Pelican holds the lock too: if this process is killed, no other build
+    # starts (nor removes the staging folder) while Pelican still writes.
+    run = {"check": False, "capture_output": True, "text": True, "env": pelican_environment(),
+           "pass_fds": (lock,) if lock is not None else ()}
     try:
         if stamp:
             _remove(stamp)  # the output is about to change
-        result = subprocess.run(command, check=False, capture_output=True, text=True, env=pelican_environment())
+        result = subprocess.run(command, **run)
         if result.returncode and "pickle" in result.stderr.lower():
             # An unreadable content cache (left by another Pelican version, or
             # cut short) costs only time: build again without reading it.
-            result = subprocess.run([*command, "--ignore-cache"], check=False, capture_output=True, text=True,
-                                    env=pelican_environment())
+            result = subprocess.run([*command, "--ignore-cache"], **run)
         if result.returncode == 0:
+            if stamp:
+                manifest = _manifest_path(stamp)
+                _write(f"{manifest}.partial", json.dumps(output_digests(staging), sort_keys=True))
             _replace(staging, output)
             if stamp:
+                os.replace(f"{manifest}.partial", manifest)
                 _write(stamp, inputs)
             sys.stdout.write(result.stdout + result.stderr)
         else:
@@ -77,6 +119,58 @@ def build(settings_file: str, output: str, content: str = "content", *, extra_ar
         return result.returncode
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+# _differing_files when no record says what the folder should hold.
+UNRECORDED = ["(no record of the last build)"]
+
+
+def _differing_files(output: str, recorded: dict | None) -> list[str]:
+    """The files of `output` that are not what the last build wrote (missing,
+    extra or other bytes), sorted; UNRECORDED without a record."""
+    from build_cache.fingerprints import output_digests
+
+    if recorded is None:
+        return UNRECORDED
+    found = output_digests(output)
+    return sorted(name for name in set(found) | set(recorded) if found.get(name) != recorded.get(name))
+
+
+def _count(names) -> str:
+    return "1 file" if len(names) == 1 else f"{len(names)} files"
+
+
+LOCK_WAIT = "Waiting for another build of {name}/ to finish…"
+
+
+@contextlib.contextmanager
+def exclusive_build(output: str):
+    """Hold the lock on building `output` (an flock on `.<name>.lock` beside it),
+    waiting for another build that holds it. Yields the lock's file descriptor."""
+    if fcntl is None:
+        yield None
+        return
+    name = os.path.basename(output)
+    lock = os.open(os.path.join(os.path.dirname(output), f".{name}.lock"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC,
+                   0o644)
+    try:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(LOCK_WAIT.format(name=name), flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield lock
+    finally:
+        os.close(lock)  # releases it (the lock file stays: removing it would race with a waiting build)
+
+
+def remove_stale_folders(output: str) -> None:
+    """Remove the staging and retired folders of builds of `output` that were
+    killed. Only while holding its lock: then no build of it is under way."""
+    parent, name = os.path.dirname(output), os.path.basename(output)
+    for entry in os.scandir(parent):
+        if entry.name.startswith((f".{name}-building-", f".{name}-old-")) and entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
 
 
 def preview_command(settings_file: str, output: str, content: str = "content", port: int = 8000,
@@ -154,6 +248,20 @@ def _stamp_path(settings, output: str) -> str:
     return os.path.join(settings["CACHE_PATH"], "builds", digest(output))
 
 
+def _manifest_path(stamp: str) -> str:
+    """Where the record of what the build wrote is kept: beside its stamp."""
+    return f"{stamp}.files.json"
+
+
+def _read_manifest(path: str) -> dict | None:
+    text = _read(path)
+    try:
+        recorded = json.loads(text) if text is not None else None
+    except ValueError:
+        return None
+    return recorded if isinstance(recorded, dict) else None
+
+
 def _argument(args, flag: str):
     args = list(args)
     return args[args.index(flag) + 1] if flag in args[:-1] else None
@@ -202,16 +310,56 @@ def failure_lines(log: str) -> list[str]:
 
 
 def _replace(new: str, target: str) -> None:
-    """Put `new` in place of `target`; the old tree is removed only afterwards."""
+    """Put `new` in place of `target`; the old tree is removed only afterwards.
+
+    Where the system can (Linux), the two are exchanged in one step, so
+    `target` is never missing for a web server serving it; elsewhere the old
+    tree is renamed away first, and for a moment there is no `target`.
+    """
     os.chmod(new, 0o755)  # mkdtemp makes it private; a web server must read it
-    if not os.path.exists(target):
+    if not os.path.lexists(target):
         os.rename(new, target)
+        return
+    if _exchange(new, target):
+        shutil.rmtree(new, ignore_errors=True)  # `new` is now the old tree
         return
     retired = tempfile.mkdtemp(prefix=f".{os.path.basename(target)}-old-", dir=os.path.dirname(target))
     os.rmdir(retired)
     os.rename(target, retired)
     os.rename(new, target)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+AT_FDCWD = -100
+RENAME_EXCHANGE = 2
+# What renameat2 answers where the kernel or the file system cannot exchange.
+NO_EXCHANGE = {errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV}
+
+
+def _exchange(first: str, second: str) -> bool:
+    """Swap two paths atomically (renameat2 with RENAME_EXCHANGE, glibc 2.28 or
+    later); False where that is not available, and nothing was changed."""
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        return False
+    if renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in NO_EXCHANGE:
+        return False
+    raise OSError(code, os.strerror(code), first, None, second)
+
+
+def _renameat2():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function
 
 
 def bundle(settings_file: str, directory: str, content: str = "content", *,
