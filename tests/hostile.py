@@ -4,7 +4,6 @@ import struct
 import zlib
 from html import escape
 from pathlib import Path
-from urllib.parse import unquote
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -65,9 +64,9 @@ SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:", "livescript:")
 
 
 def _scheme_of(value: str) -> str:
-    # Browsers drop ASCII whitespace and control characters inside a URL's scheme.
-    squeezed = "".join(ch for ch in unquote(value) if ord(ch) > 32).lower()
-    return squeezed
+    """`value` as a browser's URL parser sees it: C0 controls and spaces stripped at
+    both ends, tabs and line breaks removed anywhere (the WHATWG URL standard)."""
+    return "".join(ch for ch in value.strip("".join(map(chr, range(33)))) if ch not in "\t\n\r").lower()
 
 
 def active_content(markup: str) -> list[str]:

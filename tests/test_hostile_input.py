@@ -18,10 +18,11 @@ import yaml
 from conftest import ROOT, run_build
 from content_contract import check_content
 from hypothesis import HealthCheck, given, settings
-from hostile import (METADATA_MARKERS, SVG_WITH_SCRIPT, heic_with_location, jpeg_with_location, png_claiming_size,
-                     published_files, truncated_jpeg, webp_with_location)
+from hostile import (METADATA_MARKERS, SVG_WITH_SCRIPT, active_content, feed_markup, heic_with_location,
+                     jpeg_with_location, png_claiming_size, published_files, truncated_jpeg, webp_with_location)
 from hypothesis import strategies as st
 from lxml import etree
+from lxml import html as lxml_html
 from pages import parse
 from pelican.settings import read_settings
 from PIL import Image
@@ -360,3 +361,144 @@ def test_all_day_events_may_end_on_the_day_they_start(content_copy):
     text = re.sub(r"(?m)^end:.*$", f"end: {day}", text)
     path.write_text(text, encoding="utf-8")
     assert check(content_copy) == []
+
+
+# --- No script reaches a page or a feed -------------------------------------------------------------
+
+HOSTILE_LINKS = [
+    "[inline](javascript:alert(1))",
+    "[upper](JaVaScRiPt:alert(2))",
+    "[spaced](java\tscript:alert(3))",
+    "[entity](&#106;avascript:alert(4))",
+    "[hex](&#x6A;avascript:alert(5))",
+    "[vb](vbscript:msgbox(6))",
+    "[data](data:text/html;base64,PHNjcmlwdD5hbGVydCg3KTwvc2NyaXB0Pg==)",
+    "[reference][evil]\n\n[evil]: javascript:alert(8)",
+    "<javascript:alert(9)>",
+    "![pixel](https://tracker.example/pixel.png)",
+    "![inline image](data:image/svg+xml,<svg onload=alert(10)>)",
+    "[click](https://example.org){: onclick=\"alert(11)\" }",
+    "[swap](https://example.org){: href=\"javascript:alert(12)\" }",
+    "Paragraph with handler\n{: onmouseover=\"alert(13)\" style=\"position:fixed\" }",
+    "<a href=\"javascript:alert(14)\">raw</a> <svg onload=alert(15)>",
+]
+
+
+def inert_problems(output: Path) -> list[str]:
+    """Active content anywhere in the published tree: every page of every language, and every feed."""
+    found = []
+    for page in output.rglob("*.html"):
+        found += [f"{page.relative_to(output)}: {item}" for item in active_content(page.read_text(encoding="utf-8"))]
+    for feed in output.rglob("*.xml"):
+        if feed.name != "sitemap.xml":
+            for fragment in feed_markup(feed):
+                found += [f"{feed.relative_to(output)}: {item}" for item in active_content(fragment)]
+    return found
+
+
+def test_script_links_and_event_attributes_never_reach_pages_or_feeds(content_copy, tmp_path):
+    for lang in ("en", "fa", "es"):
+        write_piece(content_copy / "updates" / f"hostile-links.{lang}.md",
+                    {"title": "Links", "date": datetime.date(2026, 11, 20),
+                     "summary": "[summary link](javascript:alert(0)) and ![x](https://tracker.example/s.png)"},
+                    "\n\n".join(HOSTILE_LINKS) + "\n\nA [good link](https://example.org/appeal) stays.\n")
+    build = run_build(tmp_path / "output", content=content_copy)
+    assert build.status == 0, build.log
+    output = tmp_path / "output"
+    assert inert_problems(output) == []
+    everything = "".join(path.read_text(encoding="utf-8", errors="replace") for path in published_files(output)
+                         if path.suffix in (".html", ".xml"))
+    assert "tracker.example" not in everything
+    for lang in ("en", "fa", "es"):
+        page = output / ("" if lang == "en" else lang) / "updates" / "hostile-links.html"
+        prose = parse(page).cssselect(".prose")[0]
+        assert [a.get("href") for a in prose.iter("a") if a.text == "good link"] == ["https://example.org/appeal"]
+        assert "raw" in prose.text_content()  # raw HTML is shown as text, not dropped
+
+
+hostile_url = st.one_of(
+    st.sampled_from(["javascript:alert(1)", "JAVASCRIPT:alert(1)", "vbscript:x", "data:text/html,<script>x</script>",
+                     "&#106;avascript:x", "java&#x09;script:x", " javascript:x", "javas\x00cript:x",
+                     "https://example.org/ok", "/relative", "{filename}/pages/about.en.md", "//evil.example/x.png"]),
+    st.text(alphabet="jJaAvVsScCrRiIpPtT:&#;x0123456789 \t/()", max_size=24))
+hostile_attribute = st.sampled_from(["onclick", "onerror", "onload", "href", "src", "style", "formaction", "class",
+                                     "srcdoc", "xlink:href"])
+hostile_block = st.one_of(
+    st.builds("[{}]({})".format, words, hostile_url),
+    st.builds("![{}]({})".format, words, hostile_url),
+    st.builds("<{}>".format, hostile_url),
+    st.builds("[{}][r]\n\n[r]: {}".format, words, hostile_url),
+    st.builds('[link](https://example.org){{: {}="{}" }}'.format, hostile_attribute, hostile_url),
+    st.builds('Text\n{{: {}="{}" }}'.format, hostile_attribute, hostile_url),
+    st.builds('<a href="{}" {}="x">raw</a>'.format, hostile_url, hostile_attribute),
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(hostile_block, min_size=1, max_size=4))
+def test_markdown_with_hostile_urls_and_attributes_renders_inert(blocks):
+    from pelican.readers import Readers
+    from safe_text import sanitize
+
+    settings_ = read_settings(str(ROOT / "pelicanconf.py"))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "piece.en.md"
+        path.write_text("---\ntitle: x\n---\n\n" + "\n\n".join(blocks) + "\n", encoding="utf-8")
+        from safe_text import EscapeRawHtml
+
+        settings_["MARKDOWN"].setdefault("extensions", []).append(EscapeRawHtml())
+        settings_["CACHE_CONTENT"] = False
+        readers = Readers(settings_)
+        body, _ = readers.readers["md"].read(str(path))
+    cleaned = sanitize(body)
+    assert active_content(cleaned) == [], (blocks, cleaned)
+    for img in lxml_html.fromstring(f"<div>{cleaned}</div>").iter("img"):
+        assert not img.get("src") or "//" not in img.get("src"), cleaned
+
+
+@settings(max_examples=4, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(hostile_block, min_size=3, max_size=6))
+def test_sites_built_from_hostile_markdown_stay_inert_in_pages_and_feeds(blocks):
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "content"
+        make_content(root, [])
+        for lang in ("en", "fa"):
+            write_piece(root / "updates" / f"hostile.{lang}.md", {"title": "x", "date": datetime.date(2026, 1, 2)},
+                        "\n\n".join(blocks) + "\n")
+        build = run_build(Path(tmp) / "output", content=root)
+        assert build.status == 0, build.log
+        assert inert_problems(Path(tmp) / "output") == []
+
+
+# --- One tag, one page ---------------------------------------------------------------------------
+
+def test_persian_tag_variants_share_one_page_listing_each_piece_once(content_copy, tmp_path):
+    variants = {
+        "first": ["زندان اوین", "زندان اوين"],  # Persian yeh; Arabic yeh
+        "second": ["زندان اوين", "\u200cزندان اوین\u200c"],  # Arabic yeh; non-joiners at the edges
+        "third": ["زنـدان   اوین", "Evin Prison"],  # kashida and extra spaces
+        "fourth": ["evin prison", "EVIN PRISON"],
+    }
+    for slug, tags in variants.items():
+        write_piece(content_copy / "updates" / f"{slug}.fa.md",
+                    {"title": slug, "date": datetime.date(2026, 11, 1), "tags": tags}, "متن.\n")
+    build = run_build(tmp_path / "output", content=content_copy)
+    assert build.status == 0, build.log
+    tags = tmp_path / "output" / "fa" / "tags"
+    persian = [p for p in tags.glob("*.html") if "زندان" in p.name]
+    assert [p.name for p in persian] == ["زندان-اوین.html"]
+    page = parse(persian[0])
+    listed = [a.get("href") for a in page.cssselect(".entry-title a")]
+    assert len(listed) == len(set(listed))
+    assert {"../updates/first.html", "../updates/second.html", "../updates/third.html"} <= set(listed)
+    # The spelling most pieces use: the Persian letters, no kashida, single spaces.
+    assert page.cssselect("h1")[0].text_content() == "برچسب «زندان اوین»" or "زندان اوین" in \
+        page.cssselect("h1")[0].text_content()
+    assert "ي" not in persian[0].read_text(encoding="utf-8")
+    english = [p.name for p in tags.glob("*.html") if "evin" in p.name.lower()]
+    assert english == ["evin-prison.html"]
+    english_page = parse(tags / "evin-prison.html")
+    assert sorted(a.get("href") for a in english_page.cssselect(".entry-title a")) == [
+        "../updates/fourth.html", "../updates/third.html"]
+    # The spelling the site's English pieces use for this tag, not either variant written here.
+    assert "«Evin Prison»" in english_page.cssselect("h1")[0].text_content()

@@ -1,3 +1,3 @@
-from .safe_text import EscapeRawHtml, clean, register
+from .safe_text import EscapeRawHtml, clean, register, sanitize
 
-__all__ = ["EscapeRawHtml", "clean", "register"]
+__all__ = ["EscapeRawHtml", "clean", "register", "sanitize"]

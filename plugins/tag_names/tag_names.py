@@ -6,8 +6,8 @@ a zero-width non-joiner or a bidi mark can sit invisibly at either end.
 Without care each variant gets its own look-alike tag page, and a piece
 tagged with two variants is listed twice on one. Here every tag is reduced
 to a canonical spelling before Pelican groups pieces by tag; pieces whose
-tags share a slug share the page, and the page shows the spelling most
-pieces use (the first in sort order on a tie), so it does not change with
+tags share a slug share the page, and the page shows the spelling used
+most (on a tie, the one of the oldest piece), so it does not change with
 the order files are read in.
 """
 
@@ -46,11 +46,13 @@ def tag_slug(name: str, settings) -> str:
 
 
 def display_names(spellings) -> dict[str, str]:
-    """{slug: the spelling shown} from the (slug, spelling) of every use."""
+    """{slug: the spelling shown} from the (slug, spelling) of every use, in
+    reading order: the spelling used most, and of those the first used."""
     counts = collections.Counter(spellings)
     shown = {}
-    for (slug, spelling), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        shown.setdefault(slug, spelling)
+    for (slug, spelling), count in counts.items():
+        if slug not in shown or count > counts[(slug, shown[slug])]:
+            shown[slug] = spelling
     return shown
 
 
@@ -61,6 +63,7 @@ def unify_tags(generator) -> None:
                                   generator.drafts_translations, generator.hidden_articles,
                                   generator.hidden_translations)
               for piece in group if getattr(piece, "tags", None)]
+    pieces.sort(key=lambda piece: (piece.date, piece.source_path))
     uses = {id(piece): [(tag_slug(tag.name, settings), canonical_tag(tag.name)) for tag in piece.tags]
             for piece in pieces}
     shown = display_names(use for piece_uses in uses.values() for use in piece_uses)
