@@ -9,6 +9,7 @@ field, all of them in one run, and the build stops before writing anything.
 import datetime
 import difflib
 import os
+import posixpath
 import re
 import stat
 import zoneinfo
@@ -308,8 +309,12 @@ def _link_problems(body: str, path: str, slugs) -> list[str]:
     for kind, target in INTERNAL_LINK.findall(body):
         base = slugs["root"] if target.startswith("/") else os.path.dirname(path)
         linked = os.path.realpath(os.path.join(base, unquote(target).lstrip("/")))
-        if os.path.commonpath([root, linked]) != root:
+        # Pelican looks up a link from the site root as written, without resolving '..'.
+        tidy = "/" + posixpath.normpath(target.lstrip("/"))
+        if os.path.commonpath([root, linked]) != root or (target.startswith("/") and tidy.startswith("/..")):
             problems.append(f"links to {target!r}, which is outside content/; link only to files in content/")
+        elif target.startswith("/") and tidy != target:
+            problems.append(f"links to {target!r}; write it as {tidy!r}")
         elif not os.path.isfile(linked):
             problems.append(f"links to {target!r}, which is not a file in content/")
         elif kind == "filename" and not linked.endswith(".md"):
