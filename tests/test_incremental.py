@@ -156,7 +156,7 @@ def same_size_image(path):
 
 TIME_KEEPING_EDITS = {
     **{name: keeping_times(EDITS[name]) for name in ("body of an update with a summary", "title of a translation",
-                                                     "body of an event without a summary", "a template")},
+                                                     "body of an event without a summary")},
     "an image replaced by one of the same size": keeping_times(
         lambda c, t: (c / "images" / "photo-2.jpg").write_bytes(same_size_image(c / "images" / "photo-2.jpg"))),
 }

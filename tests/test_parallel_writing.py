@@ -2,6 +2,7 @@
 copies of the build process: the site is the same as one process builds,
 and a copy's failure fails the whole build."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -34,6 +35,20 @@ def test_parsing_and_writing_in_parallel_builds_the_same_site_as_one_process(tmp
     assert differences(tmp_path / "single", tmp_path / "parallel") == []
     # Every language finished: once in the process that read them, once in the copy that wrote it.
     assert parallel.count("Done:") == 5 and single.count("Done:") == 3
+
+
+def test_files_edited_with_their_times_put_back_are_parsed_again_by_the_workers(tmp_path):
+    content = make_corpus(tmp_path / "content", updates=40)
+    pelican(tmp_path / "parallel", content)
+    for path in sorted((content / "updates").glob("*.md")):
+        status = path.stat()
+        path.write_text(path.read_text(encoding="utf-8") + "\nEdited in no time.\n", encoding="utf-8")
+        os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
+    again = pelican(tmp_path / "parallel", content)
+    assert re.search(r"Parsed 1\d\d of 1\d\d new files in \d+ worker", again), again[-3000:]
+    pelican(tmp_path / "single", content, "PARALLEL_BUILD=false", "CACHE_CONTENT=false")
+    assert differences(tmp_path / "single", tmp_path / "parallel") == []
+    assert "Edited in no time." in (tmp_path / "parallel" / "fa" / "updates" / "update-3.html").read_text()
 
 
 def test_a_failure_while_a_copy_writes_a_subsite_fails_the_build_and_keeps_the_previous_site(tmp_path):

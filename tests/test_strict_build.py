@@ -1,9 +1,20 @@
-"""Strict builds: i18n_subsites' traps give clear errors, and a failed build changes nothing."""
+"""Strict builds: i18n_subsites' traps give clear errors, a failed build changes
+nothing, and builds of one output folder take turns and replace it in one step."""
 
+import fcntl
 import gzip
+import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 
-from conftest import ROOT, run_build
+import pytest
+
+from conftest import BUILD_DATE, ROOT, differences, run_build
+from site_build import site_build
 
 
 def write(path, text):
@@ -62,7 +73,8 @@ def test_a_failed_build_leaves_the_previous_site_untouched(content_copy, tmp_pat
     assert 'content/updates/broken.en.md: date: "next week" is not a date' in build.log
     after = {p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()}
     assert after == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    # No staging folder left; only the lock file, which stays (removing it would race with a waiting build).
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [".output.lock"]
 
 
 def test_an_unreadable_content_cache_only_costs_time(tmp_path):
@@ -76,3 +88,186 @@ def test_an_unreadable_content_cache_only_costs_time(tmp_path):
     build = run_build(output)
     assert build.status == 0, build.log
     assert (output / "fa" / "index.html").is_file()
+
+
+def start_build(output, content=ROOT / "content", **popen):
+    """A build like run_build's, started in the background with its output piped."""
+    extra_args = ["--cache-path", f"{output}-cache", "--extra-settings", f"BUILD_DATE={json.dumps(BUILD_DATE)}"]
+    code = ("import sys; sys.path.insert(0, 'plugins'); from site_build import build; "
+            f"sys.exit(build('pelicanconf.py', {str(output)!r}, {str(content)!r}, extra_args={extra_args!r}))")
+    return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, **popen)
+
+
+def wait_for_staging(output, process, limit=120.0):
+    """Poll until the build `process` has made its staging folder beside `output`; return it."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        found = sorted(output.parent.glob(f".{output.name}-building-*"))
+        if found:
+            return found[0]
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.01)
+    raise AssertionError("the build made no staging folder")
+
+
+class HeldLock:
+    """The lock a build of `output` takes, held by the test as another build would."""
+
+    def __init__(self, output):
+        self.file = open(output.parent / f".{output.name}.lock", "a")
+        fcntl.flock(self.file, fcntl.LOCK_EX)
+
+    def release(self):
+        self.file.close()
+
+
+def test_a_second_build_of_the_same_folder_waits_for_the_first_and_says_so(tmp_path):
+    output = tmp_path / "output"
+    lock = HeldLock(output)
+    waiting = start_build(output)
+    try:
+        assert waiting.stdout.readline() == "Waiting for another build of output/ to finish…\n"
+        assert waiting.poll() is None and not output.exists()
+        assert not list(tmp_path.glob(".output-building-*"))  # it has not started
+    finally:
+        lock.release()
+    out, err = waiting.communicate()
+    assert waiting.returncode == 0, out + err
+    assert (output / "fa" / "index.html").is_file()
+
+
+def test_a_build_holds_the_lock_until_it_has_replaced_the_folder(tmp_path):
+    output = tmp_path / "output"
+    first = start_build(output)
+    wait_for_staging(output, first)
+    with open(tmp_path / ".output.lock", "a") as lock, pytest.raises(BlockingIOError):
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    second = start_build(output)
+    assert second.stdout.readline() == "Waiting for another build of output/ to finish…\n"
+    for process in (first, second):
+        out, err = process.communicate()
+        assert process.returncode == 0, out + err
+    assert "Nothing changed" in out  # the second found the site the first had finished
+    reference = run_build(tmp_path / "reference")
+    assert differences(reference.output, output) == []
+    assert not [p.name for p in tmp_path.iterdir() if "-building-" in p.name or "-old-" in p.name]
+
+
+def test_the_folders_a_killed_build_left_are_removed_by_the_next_build(tmp_path):
+    output = tmp_path / "output"
+    assert run_build(output).status == 0
+    (output / "index.html").write_text("changed, so that the next build does not stop at Nothing changed")
+    killed = start_build(output, start_new_session=True)
+    staging = wait_for_staging(output, killed)
+    os.killpg(killed.pid, signal.SIGKILL)  # the build and the Pelican it runs
+    killed.communicate()
+    retired = tmp_path / ".output-old-k1ll3d"  # what a build killed while replacing the folder leaves
+    (retired / "fa").mkdir(parents=True)
+    (retired / "fa" / "index.html").write_text("old")
+    other = tmp_path / ".other-building-x"  # a build of another folder: not this build's to remove
+    other.mkdir()
+    assert staging.is_dir()
+    build = run_build(output)
+    assert build.status == 0, build.log
+    assert not staging.exists() and not retired.exists()
+    assert other.is_dir()
+    assert (output / "fa" / "index.html").is_file()
+
+
+def test_a_build_waiting_for_the_lock_leaves_the_running_builds_staging_folder_alone(tmp_path):
+    output = tmp_path / "output"
+    lock = HeldLock(output)
+    running = tmp_path / ".output-building-running"  # the holder of the lock is writing here
+    (running / "fa").mkdir(parents=True)
+    waiting = start_build(output)
+    try:
+        assert waiting.stdout.readline().startswith("Waiting for another build")
+        assert (running / "fa").is_dir()
+    finally:
+        lock.release()
+    out, err = waiting.communicate()
+    assert waiting.returncode == 0, out + err
+    assert not running.exists()  # the lock is free: nobody writes there any more
+
+
+def tree(path, files):
+    for name, text in files.items():
+        (path / name).parent.mkdir(parents=True, exist_ok=True)
+        (path / name).write_text(text)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
+def test_the_output_folder_is_replaced_without_a_moment_when_it_is_missing(tmp_path, monkeypatch):
+    target, new = tmp_path / "output", tmp_path / ".output-building-new"
+    tree(target, {"index.html": "old", "fa/index.html": "old fa"})
+    tree(new, {"index.html": "new", "es/index.html": "new es"})
+    seen = []
+    rename, rmtree = os.rename, shutil.rmtree
+
+    def watched(function):
+        def call(*args, **kwargs):
+            seen.append(target.is_dir())
+            function(*args, **kwargs)
+            seen.append(target.is_dir())
+        return call
+
+    monkeypatch.setattr(os, "rename", watched(rename))
+    monkeypatch.setattr(shutil, "rmtree", watched(rmtree))
+    site_build._replace(str(new), str(target))
+    assert seen and all(seen)  # at every step, a web server finds a folder
+    assert (target / "index.html").read_text() == "new" and (target / "es" / "index.html").is_file()
+    assert not (target / "fa").exists() and not new.exists()
+    assert oct(target.stat().st_mode & 0o777) == "0o755"
+
+
+def test_without_an_atomic_exchange_the_folder_is_still_replaced(tmp_path, monkeypatch):
+    target, new = tmp_path / "output", tmp_path / ".output-building-new"
+    tree(target, {"index.html": "old", "fa/index.html": "old fa"})
+    tree(new, {"index.html": "new"})
+    monkeypatch.setattr(site_build, "_renameat2", lambda: None)
+    site_build._replace(str(new), str(target))
+    assert (target / "index.html").read_text() == "new" and not (target / "fa").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
+
+
+TREE_DIGEST = """
+import sys
+sys.path.insert(0, "plugins")
+from build_cache.fingerprints import tree_digest
+print(tree_digest(sys.argv[1]))
+"""
+
+
+def tree_digest_of(folder) -> str:
+    """tree_digest in a process of its own, which must not hang (it would, opening a FIFO)."""
+    result = subprocess.run([sys.executable, "-c", TREE_DIGEST, str(folder)], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_the_input_digest_reads_only_regular_files_and_still_sees_the_others_change(tmp_path):
+    folder = tmp_path / "content"
+    tree(folder, {"updates/a.en.md": "A", "images/readme.txt": "B"})
+    os.mkfifo(folder / "updates" / "pipe.en.md")
+    os.symlink("nowhere.en.md", folder / "updates" / "dangling.en.md")
+    os.symlink("../updates/a.en.md", folder / "images" / "link.md")
+    os.symlink(".", folder / "images" / "loop")
+    first = tree_digest_of(folder)
+    assert first == tree_digest_of(folder)
+    (folder / "updates" / "dangling.en.md").unlink()
+    os.symlink("elsewhere.en.md", folder / "updates" / "dangling.en.md")
+    second = tree_digest_of(folder)
+    (folder / "updates" / "a.en.md").write_text("changed")  # also what images/link.md leads to
+    third = tree_digest_of(folder)
+    (folder / "updates" / "pipe.en.md").unlink()
+    fourth = tree_digest_of(folder)
+    assert len({first, second, third, fourth}) == 4
+
+
+def test_a_dangling_link_in_the_content_is_no_traceback(content_copy, tmp_path):
+    os.symlink("does-not-exist.en.md", content_copy / "updates" / "gone.en.md")
+    build = run_build(tmp_path / "output", content=content_copy)
+    assert "Traceback" not in build.log
+    assert "gone.en.md" in build.log
