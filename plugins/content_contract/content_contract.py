@@ -306,6 +306,9 @@ def _link_problems(body: str, path: str, slugs) -> list[str]:
     """Links to other content files ({filename}, {static}) that would not
     lead where the writer meant, or would publish a file from outside content/."""
     problems, root = [], os.path.realpath(slugs["root"])
+    settings = slugs["settings"]
+    published = {*settings["ARTICLE_PATHS"], *settings["PAGE_PATHS"], settings.get("PRISONERS_PATH", "prisoners"),
+                 "images"}
     for kind, target in INTERNAL_LINK.findall(body):
         base = slugs["root"] if target.startswith("/") else os.path.dirname(path)
         linked = os.path.realpath(os.path.join(base, unquote(target).lstrip("/")))
@@ -323,7 +326,7 @@ def _link_problems(body: str, path: str, slugs) -> list[str]:
             problems.append(f"{{attach}} links to {target!r}; write {{static}}/images/… instead")
         elif kind == "static" and linked.endswith(".md"):
             problems.append(f"{{static}} links to the piece {target!r}; write {{filename}} for pieces")
-        elif not linked.endswith(".md") and os.path.dirname(linked) != os.path.realpath(slugs["images"]):
+        elif os.path.relpath(os.path.dirname(linked), root) not in published:
             problems.append(f"links to {target!r}; only pieces and files in content/images/ are published")
     return problems
 
