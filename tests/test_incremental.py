@@ -111,6 +111,10 @@ def test_a_build_with_nothing_changed_is_skipped_and_keeps_the_site(tmp_path):
     assert run_build(output, content=content).status == 0
     again = run_build(output, content=content)
     assert again.status == 0 and "Nothing changed" in again.log
+    shutil.rmtree(output)
+    whole = run_build(output, content=content)
+    assert whole.status == 0 and "Nothing changed" not in whole.log
+    assert differences(tmp_path / "as-built", output) == []
     assert (output / "fa" / "index.html").is_file()
     other_day = run_build(output, content=content, overrides={"BUILD_DATE": "2026-12-24"})
     assert other_day.status == 0 and "Nothing changed" not in other_day.log
@@ -209,6 +213,10 @@ def test_a_build_with_nothing_changed_writes_again_what_was_deleted_or_altered_i
     assert differences(tmp_path / "as-built", output) == []
     again = run_build(output, content=content)
     assert again.status == 0 and "Nothing changed" in again.log
+    shutil.rmtree(output)
+    whole = run_build(output, content=content)
+    assert whole.status == 0 and "Nothing changed" not in whole.log
+    assert differences(tmp_path / "as-built", output) == []
 
 
 def test_an_altered_output_page_is_not_reused_by_the_next_build(tmp_path):

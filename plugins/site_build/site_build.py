@@ -72,8 +72,9 @@ def _build(settings_file: str, output: str, content: str, extra_args, reuse: boo
     settings = _settings(settings_file, content, extra_args)
     if reuse:
         inputs, stamp = build_inputs(settings, settings_file), _stamp_path(settings, output)
-        differing = _differing_files(output, _read_manifest(_manifest_path(stamp))) if os.path.isdir(output) else []
-        if not differing and _read(stamp) == inputs:
+        present = os.path.isdir(output)
+        differing = _differing_files(output, _read_manifest(_manifest_path(stamp))) if present else []
+        if present and not differing and _read(stamp) == inputs:
             print(f"Nothing changed since the last build of {output}.")
             return 0
         # The pages' records are kept for the next build in any case; none of
