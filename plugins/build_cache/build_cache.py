@@ -8,6 +8,10 @@
   `invoke serve` builds in place.
 - Both cores: new files are parsed by worker processes, and each subsite is
   written by a forked copy of the build process (processes.py).
+
+"Changed" always means other bytes (fingerprints.source_digest, file_digest),
+never another modification time: a checkout, a copy or an editor may keep
+the time of a file it changes, or put it back.
 """
 
 import datetime
