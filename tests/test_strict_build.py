@@ -162,10 +162,10 @@ def test_the_folders_a_killed_build_left_are_removed_by_the_next_build(tmp_path)
     staging = wait_for_staging(output, killed)
     os.killpg(killed.pid, signal.SIGKILL)  # the build and the Pelican it runs
     killed.communicate()
-    retired = tmp_path / ".output-old-k1ll3d"  # what a build killed while replacing the folder leaves
+    retired = tmp_path / ".output-old-k1ll3d_0"  # what a build killed while replacing the folder leaves
     (retired / "fa").mkdir(parents=True)
     (retired / "fa" / "index.html").write_text("old")
-    other = tmp_path / ".other-building-x"  # a build of another folder: not this build's to remove
+    other = tmp_path / ".output-old-building-abcd1234"  # a build of output-old/: not this build's to remove
     other.mkdir()
     assert staging.is_dir()
     build = run_build(output)
@@ -178,7 +178,7 @@ def test_the_folders_a_killed_build_left_are_removed_by_the_next_build(tmp_path)
 def test_a_build_waiting_for_the_lock_leaves_the_running_builds_staging_folder_alone(tmp_path):
     output = tmp_path / "output"
     lock = HeldLock(output)
-    running = tmp_path / ".output-building-running"  # the holder of the lock is writing here
+    running = tmp_path / ".output-building-running0"  # the holder of the lock is writing here
     (running / "fa").mkdir(parents=True)
     waiting = start_build(output)
     try:

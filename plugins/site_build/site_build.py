@@ -27,6 +27,7 @@ import datetime
 import errno
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -169,8 +170,11 @@ def remove_stale_folders(output: str) -> None:
     """Remove the staging and retired folders of builds of `output` that were
     killed. Only while holding its lock: then no build of it is under way."""
     parent, name = os.path.dirname(output), os.path.basename(output)
+    # Exactly the names tempfile.mkdtemp gives them: `.site-old-building-…`, a
+    # build of site-old/, is not a folder of site/'s.
+    ours = re.compile(rf"\.{re.escape(name)}-(building|old)-[a-z0-9_]{{8}}")
     for entry in os.scandir(parent):
-        if entry.name.startswith((f".{name}-building-", f".{name}-old-")) and entry.is_dir(follow_symlinks=False):
+        if ours.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False):
             shutil.rmtree(entry.path, ignore_errors=True)
 
 
