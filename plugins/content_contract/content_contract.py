@@ -433,6 +433,7 @@ def check_content(settings) -> list[str]:
             seen.setdefault(key, shown)
     _CHECKED.clear()
     _CHECKED.update(checked)
+    problems.sort(key=lambda problem: problem.split(": ", 1)[0])  # stable: a file's fields keep their order
     return [_one_line(problem) for problem in problems]
 
 
