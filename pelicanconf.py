@@ -145,6 +145,9 @@ CONTENT_SECURITY_POLICY = (
 # Onion-Location header, which Tor Browser follows).
 MIRRORS = []
 ONION_ADDRESS = ""
+# Search engines are asked not to index the site (robots meta, robots.txt,
+# X-Robots-Tag): for pull-request previews (`invoke preview`), never the public site.
+NOINDEX = False
 # Images in content/images/ are re-saved without metadata and in these widths.
 IMAGE_WIDTHS = [480, 960]
 

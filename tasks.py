@@ -9,7 +9,7 @@ from invoke import task
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins"))
 
-from content_contract import check_content  # noqa: E402
+from content_contract import check_content, code_quality_report, github_annotations  # noqa: E402
 from pelican.settings import read_settings  # noqa: E402
 from scaffold import ScaffoldError, new_piece  # noqa: E402
 from site_build import build as build_site  # noqa: E402
@@ -31,14 +31,20 @@ def build(c, output=OUTPUT):
         sys.exit(status)
 
 
-@task
-def check(c, content="content"):
+@task(help={"format": "text (default); github: workflow annotations on stdout; gitlab: a Code Quality report (JSON)"})
+def check(c, content="content", format="text"):
     """Check every content file against the contract, without building."""
     settings = read_settings("pelicanconf.py", override={"PATH": os.path.abspath(content)})
     problems = check_content(settings)
+    base = os.path.dirname(os.path.abspath(content))
+    if format == "github":
+        print("\n".join(github_annotations(problems, base)))
+    elif format == "gitlab":
+        print(code_quality_report(problems, base))
     if problems:
         sys.exit("\n".join(problems))
-    print("All content files follow the contract.")
+    if format == "text":
+        print("All content files follow the contract.")
 
 
 @task(positional=["kind", "title"], help={
@@ -93,6 +99,17 @@ def publish(c, output=OUTPUT):
         remote = os.environ.get("IEC_PUBLISH_REMOTE", "origin")
         c.run(f"{sys.executable} -m ghp_import --no-jekyll --push --force --branch {branch} "
               f"--remote {remote} --message 'Publish site' {output}")
+
+
+@task(help={"number": "the pull or merge request's number", "output": "folder to build into"})
+def preview(c, number, output="output-preview"):
+    """Build a pull-request preview: the public build under $SITEURL/previews/pr-N, kept out of search engines."""
+    base = os.environ.get("SITEURL", "https://free-iran-prisoners.example").rstrip("/")
+    os.environ["SITEURL"] = f"{base}/previews/pr-{int(number)}"
+    status = build_site("publishconf.py", output, extra_args=["--extra-settings", "NOINDEX=true"])
+    if status:
+        sys.exit(status)
+    print(os.environ["SITEURL"])
 
 
 @task

@@ -3,7 +3,8 @@
 - sitemap.xml lists every page with its hreflang alternates, read back from
   the pages themselves (pelican-sitemap lists main-language URLs twice and
   misses the subsites' pages under i18n_subsites).
-- robots.txt points crawlers to the sitemap.
+- robots.txt points crawlers to the sitemap, or turns them all away when
+  NOINDEX is set (pull-request previews).
 - _headers gives hosts that read it (Netlify, Cloudflare Pages and others)
   the security headers, and the Onion-Location header when there is an
   onion service.
@@ -74,7 +75,9 @@ def sitemap_xml(pages) -> str:
     return "\n".join(lines) + "\n"
 
 
-def robots_txt(site_url: str) -> str:
+def robots_txt(site_url: str, noindex: bool = False) -> str:
+    if noindex:
+        return "User-agent: *\nDisallow: /\n"
     return f"User-agent: *\nAllow: /\n\nSitemap: {site_url}/sitemap.xml\n"
 
 
@@ -86,6 +89,8 @@ def headers_file(settings) -> str:
         "  X-Content-Type-Options: nosniff",
         "  Permissions-Policy: camera=(), microphone=(), geolocation=(), interest-cohort=()",
     ]
+    if settings.get("NOINDEX"):
+        lines.append("  X-Robots-Tag: noindex, nofollow")
     if settings.get("ONION_ADDRESS"):
         lines.append(f"  Onion-Location: {settings['ONION_ADDRESS'].rstrip('/')}/:splat")
     return "\n".join(lines) + "\n"
@@ -98,7 +103,7 @@ def write_host_files(pelican_obj):
     output, site_url = settings["OUTPUT_PATH"], settings["SITEURL"].rstrip("/")
     files = {
         "sitemap.xml": sitemap_xml(collect_pages(output, site_url)),
-        "robots.txt": robots_txt(site_url),
+        "robots.txt": robots_txt(site_url, settings.get("NOINDEX", False)),
         "_headers": headers_file(settings),
     }
     for name, text in files.items():
