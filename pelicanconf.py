@@ -156,6 +156,18 @@ IMAGE_WIDTHS = [480, 960]
 DIGEST_SINCE = None
 DIGEST_UNTIL = None
 
+# --- Web editor ---------------------------------------------------------------
+# Decap CMS at admin/ (plugins/editor), its fields generated from the content
+# contract. Off by default: the bundle is 6 MB that readers never need. Turn it
+# on for the build that serves writers (-e EDITOR=true). EDITOR_REPO
+# ("owner/name") selects GitHub with EDITOR_AUTH_URL as the login server;
+# without it the editor writes through decap-server at EDITOR_LOCAL_BACKEND.
+EDITOR = False
+# EDITOR_REPO = ""
+# EDITOR_BRANCH = "main"
+# EDITOR_AUTH_URL = ""
+# EDITOR_LOCAL_BACKEND = "http://127.0.0.1:8081/api/v1"
+
 # --- Plugins ------------------------------------------------------------------
 # Order matters: Pelican imports plugins by name in this order, and later
 # plugins import earlier ones (local_dates, images, tag_names by
@@ -183,6 +195,7 @@ PLUGINS = [
     "search_index",
     "build_cache",
     "digest",
+    "editor",
     "host_files",
 ]
 

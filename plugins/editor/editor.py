@@ -1,0 +1,270 @@
+"""The web editor: Decap CMS at admin/, its configuration generated from the content contract.
+
+With EDITOR = True, the build copies the CMS (the npm package decap-cms,
+pinned in package.json) from node_modules/ into <output>/admin/ beside an
+admin/index.html and an admin/config.yml written from content_contract's
+SECTIONS, so the editor's fields, widgets and required fields cannot drift
+from what `invoke check` accepts. Nothing is loaded from another host: the
+page's own Content-Security-Policy allows only the site itself and the
+configured backend (decap-server on loopback, or the GitHub API).
+
+Without node_modules/decap-cms (no `npm ci`), the site builds as always and
+one log line says the editor was left out.
+"""
+
+import json
+import logging
+import os
+import shutil
+import zoneinfo
+from html import escape
+from urllib.parse import urlsplit
+
+from pelican import signals
+
+from content_contract.content_contract import (
+    DATE, EVENT_SLUG, EVENT_TIME, IMAGE, LIST, LOCATION, PRISONER_SLUGS, SECTIONS, TAGS, TEXT, URL, YEAR, ZONE,
+    site_languages)
+
+log = logging.getLogger(__name__)
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PACKAGE = os.path.join(ROOT, "node_modules", "decap-cms")
+ADMIN = "admin"
+DEFAULT_LOCAL_BACKEND = "http://127.0.0.1:8081/api/v1"
+GITHUB_API = "https://api.github.com"
+
+LABELS = {"updates": ("Updates", "Update"), "events": ("Events", "Event"), "pages": ("Pages", "Page"),
+          "prisoners": ("Prisoners", "Prisoner profile")}
+# Fields whose value is the same in every language (as `invoke new translation`
+# copies them): each language's file gets a copy. The rest is translated.
+# `status` stays per language, so a translation can be a draft while its original is published.
+SHARED = {"date", "start", "end", "timezone", "online", "event", "prisoners", "image", "photo", "arrested",
+          "born", "name_native", "modified"}
+HINTS = {
+    "title": "The headline, in this language. The file name (the address) is made from the English title.",
+    "date": "Gregorian date (UTC).",
+    "summary": "One or two sentences for lists, feeds and the page description.",
+    "tags": "In this language, separated by commas.",
+    "image": "A JPEG, PNG, WebP or GIF photo; it is published without its location or camera data.",
+    "image_alt": "What the image shows, for readers who cannot see it. Needed when there is an image.",
+    "photo_alt": "What the photo shows, for readers who cannot see it. Needed when there is a photo.",
+    "status": "Drafts are not published in any language.",
+    "start": "Local time at the venue.",
+    "end": "Local time at the venue; not before the start.",
+    "timezone": "The venue's time zone; UTC when empty.",
+    "online": "Address of a stream or meeting (https://…).",
+    "event": "In a report: the event it reports on.",
+    "name_native": "The name in Persian script.",
+    "arrested": "Gregorian date.",
+    "born": "A year, such as 1972.",
+}
+
+
+def _label(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def field_widget(name: str, kind) -> dict:
+    """The Decap field for one contract field (without label, required and i18n)."""
+    if isinstance(kind, tuple):
+        return {"widget": "select", "options": list(kind)}
+    if kind == TEXT:
+        return {"widget": "text" if name in ("summary", "sentence") else "string"}
+    if kind == DATE:
+        # Stored as YYYY-MM-DD, which YAML reads as a date.
+        return {"widget": "datetime", "date_format": "YYYY-MM-DD", "time_format": False, "format": "YYYY-MM-DD",
+                "picker_utc": True}
+    if kind == EVENT_TIME:
+        return {"widget": "datetime", "format": "YYYY-MM-DD HH:mm", "date_format": "YYYY-MM-DD",
+                "time_format": "HH:mm"}
+    if kind in (LIST, TAGS):
+        return {"widget": "list"}
+    if kind == YEAR:
+        return {"widget": "number", "value_type": "int", "min": 1900, "max": 2100}
+    if kind == URL:
+        return {"widget": "string", "pattern": ["^https?://[^\\s/]+", "A web address such as https://example.org/live"]}
+    if kind == ZONE:
+        return {"widget": "select", "options": sorted(zoneinfo.available_timezones())}
+    if kind == LOCATION:
+        return {"widget": "object", "collapsed": False, "fields": [
+            {"label": "Name", "name": "name", "widget": "string"},
+            {"label": "Address", "name": "address", "widget": "string", "required": False}]}
+    if kind == IMAGE:
+        return {"widget": "image", "choose_url": False}
+    if kind == PRISONER_SLUGS:
+        return {"widget": "relation", "collection": "prisoners", "value_field": "{{slug}}",
+                "search_fields": ["name"], "display_fields": ["name"], "multiple": True}
+    if kind == EVENT_SLUG:
+        return {"widget": "relation", "collection": "events", "value_field": "{{slug}}",
+                "search_fields": ["title"], "display_fields": ["title"]}
+    raise ValueError(f"no editor widget for the field kind {kind!r}")
+
+
+def collection(section: str, settings) -> dict:
+    fields, required = SECTIONS[section]
+    identifier = "title" if "title" in fields else "name"
+    editor_fields = []
+    for name, kind in fields.items():
+        field = {"label": _label(name), "name": name, **field_widget(name, kind),
+                 "i18n": "duplicate" if name in SHARED else True}
+        if name not in required:
+            field["required"] = False
+        if name in required and kind == DATE:
+            field["default"] = "{{now}}"
+        if name in HINTS:
+            field["hint"] = HINTS[name]
+        editor_fields.append(field)
+    editor_fields.append({"label": "Text", "name": "body", "widget": "markdown", "i18n": True,
+                          "required": False, "buttons": ["bold", "italic", "link", "heading-two",
+                                                         "heading-three", "quote", "bulleted-list",
+                                                         "numbered-list"],
+                          "editor_components": ["image"], "modes": ["rich_text", "raw"]})
+    plural, singular = LABELS.get(section, (section.capitalize(), section.capitalize()))
+    path = settings["PATH"]
+    return {
+        "name": section, "label": plural, "label_singular": singular,
+        "folder": f"{os.path.basename(os.path.normpath(path))}/{section}", "create": True,
+        "extension": "md", "format": "yaml-frontmatter", "slug": f"{{{{{identifier}}}}}",
+        "identifier_field": identifier, "summary": f"{{{{{identifier}}}}} ({{{{slug}}}})",
+        "sortable_fields": ["date", identifier] if "date" in fields else [identifier],
+        "i18n": True, "editor": {"preview": False}, "fields": editor_fields,
+    }
+
+
+def backend_origins(settings) -> list[str]:
+    """Origins the editor talks to besides the site itself."""
+    origins = []
+    local = settings.get("EDITOR_LOCAL_BACKEND") or DEFAULT_LOCAL_BACKEND
+    parts = urlsplit(local)
+    origins.append(f"{parts.scheme}://{parts.netloc}")
+    if settings.get("EDITOR_REPO"):
+        origins.append(GITHUB_API)
+    return origins
+
+
+def editor_config(settings) -> dict:
+    """Decap CMS's config.yml as a dict, from the content contract and the site's languages."""
+    content = os.path.basename(os.path.normpath(settings["PATH"]))
+    local = settings.get("EDITOR_LOCAL_BACKEND") or DEFAULT_LOCAL_BACKEND
+    repo = settings.get("EDITOR_REPO") or ""
+    if repo:
+        backend = {"name": "github", "repo": repo, "branch": settings.get("EDITOR_BRANCH") or "main",
+                   "squash_merges": True}
+        if settings.get("EDITOR_AUTH_URL"):
+            auth = urlsplit(settings["EDITOR_AUTH_URL"])
+            backend.update({"base_url": f"{auth.scheme}://{auth.netloc}",
+                            "auth_endpoint": auth.path.lstrip("/") or "auth"})
+        # On localhost, decap-server is used when it runs; the repository otherwise.
+        local_backend = {"url": local, "allowed_hosts": ["localhost", "127.0.0.1"]}
+    else:
+        backend, local_backend = {"name": "proxy", "proxy_url": local}, None
+    config = {
+        "backend": backend,
+        "media_folder": f"{content}/images",
+        # Images are named by file name only (image: vigil.jpg), as the contract wants.
+        "public_folder": "",
+        "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
+        "i18n": {"structure": "multiple_files", "locales": site_languages(settings),
+                 "default_locale": settings["DEFAULT_LANG"]},
+        "collections": [collection(section, settings) for section in SECTIONS],
+    }
+    if local_backend:
+        config["local_backend"] = local_backend
+    return config
+
+
+def content_security_policy(settings) -> str:
+    # Decap's React styles are inserted at run time (emotion), hence 'unsafe-inline' for styles only.
+    connect = " ".join(["'self'", *backend_origins(settings)])
+    return ("default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+            f"img-src 'self' data: blob:; media-src 'self' blob:; font-src 'self' data:; connect-src {connect}; "
+            "worker-src 'self' blob:; base-uri 'none'; form-action 'none'; object-src 'none'")
+
+
+def admin_page(settings) -> str:
+    title = f"Web editor — {settings.get('SITENAME', '')}"
+    return f"""<!doctype html>
+<html lang="{escape(settings['DEFAULT_LANG'])}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{escape(content_security_policy(settings))}">
+<meta name="referrer" content="no-referrer">
+<meta name="robots" content="noindex, nofollow">
+<title>{escape(title)}</title>
+<link rel="stylesheet" href="editor.css">
+</head>
+<body>
+<noscript><p>The web editor needs JavaScript. You can also write the Markdown files yourself; see README.md.</p></noscript>
+<script src="decap-cms.js"></script>
+</body>
+</html>
+"""
+
+
+# Farsi (and any right-to-left text) is written right to left: each input,
+# text area and paragraph of the rich-text editor takes the direction of its
+# first strong letter.
+EDITOR_CSS = """\
+input, textarea, [contenteditable="true"], [contenteditable="true"] * {
+  unicode-bidi: plaintext;
+  text-align: start;
+}
+"""
+
+
+def bundle_files(package: str = PACKAGE) -> list[str]:
+    """The files of Decap CMS's prebuilt bundle (names in package/dist/), or [] when not installed."""
+    dist = os.path.join(package, "dist")
+    if not os.path.isfile(os.path.join(dist, "decap-cms.js")):
+        return []
+    return sorted(name for name in os.listdir(dist)
+                  if name == "decap-cms.js" or name.endswith((".decap-cms.js", ".wasm"))
+                  or name == "decap-cms.js.LICENSE.txt")
+
+
+def config_yaml(settings) -> str:
+    # JSON is YAML: no YAML library decides how to quote what.
+    return ("# Generated by plugins/editor from the content contract; do not edit.\n"
+            + json.dumps(editor_config(settings), ensure_ascii=False, indent=1) + "\n")
+
+
+def write_admin(settings, output: str, package: str = PACKAGE) -> str | None:
+    """Write <output>/admin/ (page, config, CMS bundle); its path, or None when the CMS is not installed."""
+    files = bundle_files(package)
+    if not files:
+        return None
+    admin = os.path.join(output, ADMIN)
+    os.makedirs(admin, exist_ok=True)
+    for name in files:
+        shutil.copyfile(os.path.join(package, "dist", name), os.path.join(admin, name))
+    for name, text in (("index.html", admin_page(settings)), ("config.yml", config_yaml(settings)),
+                       ("editor.css", EDITOR_CSS)):
+        with open(os.path.join(admin, name), "w", encoding="utf-8") as target:
+            target.write(text)
+    return admin
+
+
+def _version(package: str) -> str:
+    try:
+        with open(os.path.join(package, "package.json"), encoding="utf-8") as manifest:
+            return json.load(manifest).get("version", "?")
+    except (OSError, ValueError):
+        return "?"
+
+
+def write_editor(pelican_obj):
+    settings = pelican_obj.settings
+    if not settings.get("EDITOR") or settings["DEFAULT_LANG"] in settings.get("I18N_SUBSITES", {}):
+        return  # off, or a subsite finished (the main site writes admin/ once)
+    admin = write_admin(settings, settings["OUTPUT_PATH"])
+    if admin is None:
+        log.info("Web editor: node_modules/decap-cms is not installed (run `npm ci`); admin/ left out")
+        return
+    size = sum(os.path.getsize(os.path.join(admin, name)) for name in os.listdir(admin))
+    log.info("Web editor: admin/ with Decap CMS %s (%d KB)", _version(PACKAGE), size // 1024)
+
+
+def register():
+    signals.finalized.connect(write_editor)
