@@ -245,9 +245,10 @@ for _ in sys.stdin:
 class Rebuilds:
     """Builds in place in one process, with the live preview's settings (site_build.preview_command)."""
 
-    def __init__(self, root, content):
-        self.output = root / "preview"
-        settings = {"PATH": str(content), "OUTPUT_PATH": str(self.output), "CACHE_PATH": str(root / "preview-cache"),
+    def __init__(self, root, content, output=None, cache=None):
+        self.output = output or root / "preview"
+        cache = cache or root / "preview-cache"
+        settings = {"PATH": str(content), "OUTPUT_PATH": str(self.output), "CACHE_PATH": str(cache),
                     "BUILD_DATE": BUILD_DATE, "DELETE_OUTPUT_DIRECTORY": False, "PREVIOUS_OUTPUT_PATH": str(self.output),
                     "PARALLEL_BUILD": False, "KEEP_CONTENT_OBJECTS": True, "SEARCH_INDEX": False}
         self.process = subprocess.Popen([sys.executable, "-c", REBUILDS, json.dumps(settings)], cwd=ROOT,
@@ -265,7 +266,8 @@ class Rebuilds:
         raise AssertionError("".join(log[-60:]))
 
     def close(self) -> None:
-        self.process.stdin.close()
+        if not self.process.stdin.closed:
+            self.process.stdin.close()
         self.process.wait()
 
 
@@ -295,3 +297,83 @@ def test_building_again_in_one_process_writes_again_a_page_altered_with_its_time
     append(content / "updates" / "update-0.en.md", "\nA new paragraph.\n")
     process.build()
     assert page.read_bytes() == as_built
+
+
+def deleted_piece(content):
+    """Delete update-2 in every language; return a function that puts it back."""
+    saved = {path: path.read_bytes() for path in (content / "updates").glob("update-2.*.md")}
+    assert len(saved) == 3
+    for path in saved:
+        path.unlink()
+    return lambda: [path.write_bytes(data) for path, data in saved.items()]
+
+
+# What a writer does between two `make build`s, with `make serve` running on the
+# same output/ and cache/: the preview rebuilds output/ in place on every save.
+# `build` is a `make build` in between.
+def deleted_during_the_preview(preview, content, build):
+    preview.build()
+    deleted_piece(content)
+    preview.build()
+
+
+def deleted_and_put_back_during_the_preview(preview, content, build):
+    preview.build()
+    restore = deleted_piece(content)
+    preview.build()
+    restore()
+    preview.build()
+
+
+def deleted_built_then_put_back_and_deleted_again_in_the_preview(preview, content, build):
+    restore = deleted_piece(content)
+    assert build().status == 0  # the record of the last build is now of the site without the piece
+    preview.build()
+    restore()
+    preview.build()
+    deleted_piece(content)
+    preview.build()
+
+
+def put_back_in_the_preview_and_deleted_again_once_it_stopped(preview, content, build):
+    restore = deleted_piece(content)
+    assert build().status == 0
+    preview.build()
+    restore()
+    preview.build()  # the piece is back on the home page and in the feeds
+    preview.close()
+    deleted_piece(content)  # the content is again what the last build was made of
+
+
+PREVIEW_SESSIONS = {
+    "a piece deleted while the preview runs": deleted_during_the_preview,
+    "a piece deleted and put back while the preview runs": deleted_and_put_back_during_the_preview,
+    "a piece deleted and built, then put back and deleted again in the preview":
+        deleted_built_then_put_back_and_deleted_again_in_the_preview,
+    "a piece deleted and built, put back in the preview, deleted again once it stopped":
+        put_back_in_the_preview_and_deleted_again_once_it_stopped,
+}
+
+
+@pytest.mark.parametrize("session", PREVIEW_SESSIONS)
+def test_a_build_after_the_preview_rebuilt_output_in_place_equals_a_build_from_scratch(session, tmp_path):
+    content = make_corpus(tmp_path / "content", updates=3)
+    output, cache = tmp_path / "site", tmp_path / "site-cache"  # the cache run_build gives this output
+
+    def build():
+        return run_build(output, content=content)
+
+    assert build().status == 0
+    preview = Rebuilds(tmp_path, content, output=output, cache=cache)
+    try:
+        PREVIEW_SESSIONS[session](preview, content, build)
+    finally:
+        preview.close()
+    after = build()
+    assert after.status == 0, after.log
+    scratch = run_build(tmp_path / "scratch", content=content,
+                        overrides={"CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False})
+    assert scratch.status == 0, scratch.log
+    assert differences(scratch.output, output) == [], after.log
+    listed = "update-2.html" in (output / "index.html").read_text(encoding="utf-8")
+    assert listed == (content / "updates" / "update-2.en.md").exists()
