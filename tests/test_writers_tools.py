@@ -161,3 +161,31 @@ def test_invoke_new_translation_takes_the_original_path(tmp_path):
     result = invoke("new", "translation", "content/updates/does-not-exist.en.md", "--lang", "fa")
     assert result.returncode == 1
     assert result.stderr.strip() == "content/updates/does-not-exist.en.md: no such file"
+
+
+def test_a_draft_translation_counts_as_missing_and_says_it_is_a_draft(tmp_path):
+    content = tmp_path / "content"
+    piece = '---\ntitle: "{}"\ndate: 2026-01-01\n{}---\n\nText\n'
+    for name, extra in (("vigil.en.md", ""), ("vigil.fa.md", "status: draft\n"),
+                        ("vigil.es.md", "status: published\n"), ("quoted.en.md", ""),
+                        ("quoted.es.md", 'status: "Draft"  # delete this line when the translation is ready\n')):
+        (content / "updates").mkdir(parents=True, exist_ok=True)
+        (content / "updates" / name).write_text(piece.format(name, extra), encoding="utf-8")
+    rows = [row for row in translation_report(settings_for(content)) if row.state != "UI string"]
+    assert [tuple(row) for row in rows] == [
+        ("fa", "updates/quoted", "missing", "translate from en"),
+        ("fa", "updates/vigil", "missing", "a draft (status: draft); delete that line when the translation is done"),
+        ("es", "updates/quoted", "missing", "a draft (status: draft); delete that line when the translation is done"),
+    ]
+    assert format_report(rows).splitlines()[-1] == "fa: 2 missing; es: 1 missing"
+
+
+def test_a_translation_started_with_invoke_new_is_missing_until_its_draft_line_is_deleted(content_copy):
+    path = new_piece("", translate_from=str(content_copy / "updates" / "a-month-of-vigils.en.md"), lang="fa",
+                     content=str(content_copy))
+    missing = ("fa", "updates/a-month-of-vigils", "missing")
+    assert missing in [tuple(row[:3]) for row in translation_report(settings_for(content_copy))]
+    text = open(path, encoding="utf-8").read()
+    open(path, "w", encoding="utf-8").write("\n".join(line for line in text.splitlines()
+                                                       if not line.startswith("status: draft")) + "\n")
+    assert missing not in [tuple(row[:3]) for row in translation_report(settings_for(content_copy))]

@@ -1,8 +1,11 @@
 """What translators should do next: missing and stale translations, UI strings.
 
-A translation is stale when its original (the main-language version) was
-changed after it: each file's last change is its last commit, or its
-modification time while it has uncommitted edits or git is not available.
+A translation is missing when there is no file for its language, or the file
+is still a draft (`status: draft`, which `invoke new translation` writes):
+a draft is published in no language. A translation is stale when its
+original (the main-language version) was changed after it: each file's last
+change is its last commit, or its modification time while it has
+uncommitted edits or git is not available.
 """
 
 import datetime
@@ -15,6 +18,9 @@ from typing import NamedTuple
 from ui_catalogs import catalog_path, incomplete_entries
 
 FILE_NAME = re.compile(r"^(?P<slug>[a-z0-9-]+)\.(?P<lang>[a-z]+)\.md$")
+# Front-matter is at most this long (the content contract refuses longer).
+FRONT_MATTER_BYTES = 32 * 1024
+DRAFT_DETAIL = "a draft (status: draft); delete that line when the translation is done"
 
 
 class Row(NamedTuple):
@@ -55,10 +61,27 @@ def last_changes(root: str, paths) -> dict[str, datetime.datetime]:
     return changed
 
 
-def translation_report(settings) -> list[Row]:
+def is_draft(path: str) -> bool:
+    """Whether the piece at `path` says `status: draft` (in any case, as Pelican
+    reads it). A file whose front-matter cannot be read is not called a draft:
+    the content check reports it."""
+    from content_contract.content_contract import FRONT_MATTER, load_front_matter
+
+    try:
+        with open(path, encoding="utf-8") as source:
+            head = source.read(FRONT_MATTER_BYTES + 16)
+        match = FRONT_MATTER.match(head if "\n---\n" in head or "\n...\n" in head else "")
+        if not match:
+            return False
+        meta, problems = load_front_matter(match["yaml"])
+    except Exception:  # noqa: BLE001 - unreadable, not UTF-8, not YAML: the content check says which
+        return False
+    return not problems and isinstance(meta, dict) and str(meta.get("status", "")).strip().lower() == "draft"
+
+
+def content_versions(settings) -> dict[str, dict[str, str]]:
+    """{"<folder>/<slug>": {lang: path}} of every content file, drafts included."""
     root = settings["PATH"]
-    main = settings["DEFAULT_LANG"]
-    langs = [main, *settings.get("I18N_SUBSITES", {})]
     folders = [*settings["ARTICLE_PATHS"], *settings["PAGE_PATHS"], settings.get("PRISONERS_PATH", "prisoners")]
     pieces = defaultdict(dict)
     for folder in folders:
@@ -66,14 +89,28 @@ def translation_report(settings) -> list[Row]:
         for name in sorted(os.listdir(directory)) if os.path.isdir(directory) else []:
             if match := FILE_NAME.match(name):
                 pieces[f"{folder}/{match['slug']}"][match["lang"]] = os.path.join(directory, name)
+    return pieces
+
+
+def translation_report(settings) -> list[Row]:
+    root = settings["PATH"]
+    main = settings["DEFAULT_LANG"]
+    langs = [main, *settings.get("I18N_SUBSITES", {})]
+    pieces = content_versions(settings)
     changes = last_changes(root, [p for versions in pieces.values() for p in versions.values()])
     rows = []
     for piece, versions in sorted(pieces.items()):
-        original_lang = main if main in versions else sorted(versions)[0]
+        drafts = {lang for lang, path in versions.items() if is_draft(path)}
+        published = sorted(lang for lang in versions if lang not in drafts)
+        if not published:
+            continue  # published in no language yet: nothing to translate
+        original_lang = main if main in published else published[0]
         original = versions[original_lang]
         for lang in langs:
             if lang not in versions:
                 rows.append(Row(lang, piece, "missing", f"translate from {original_lang}"))
+            elif lang in drafts:
+                rows.append(Row(lang, piece, "missing", DRAFT_DETAIL))
             elif lang != original_lang:
                 ours, theirs = changes[os.path.abspath(versions[lang])], changes[os.path.abspath(original)]
                 if theirs > ours:
