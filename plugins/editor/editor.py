@@ -13,7 +13,6 @@ one log line says the editor was left out.
 """
 
 import json
-import logging
 import os
 import shutil
 import zoneinfo
@@ -21,12 +20,11 @@ from html import escape
 from urllib.parse import urlsplit
 
 from pelican import signals
+from pelican.log import console
 
 from content_contract.content_contract import (
     DATE, EVENT_SLUG, EVENT_TIME, IMAGE, LIST, LOCATION, PRISONER_SLUGS, SECTIONS, TAGS, TEXT, URL, YEAR, ZONE,
     site_languages)
-
-log = logging.getLogger(__name__)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PACKAGE = os.path.join(ROOT, "node_modules", "decap-cms")
@@ -36,11 +34,11 @@ GITHUB_API = "https://api.github.com"
 
 LABELS = {"updates": ("Updates", "Update"), "events": ("Events", "Event"), "pages": ("Pages", "Page"),
           "prisoners": ("Prisoners", "Prisoner profile")}
-# Fields whose value is the same in every language (as `invoke new translation`
-# copies them): each language's file gets a copy. The rest is translated.
-# `status` stays per language, so a translation can be a draft while its original is published.
-SHARED = {"date", "start", "end", "timezone", "online", "event", "prisoners", "image", "photo", "arrested",
-          "born", "name_native", "modified"}
+# Every field is per language (i18n: true), dates and images too: Decap
+# writes a language's file as soon as that language has any value, so a field
+# copied into every language ("duplicate") would write, for each language
+# nobody translated, a file with a date and no title. "Fill in from another
+# locale" copies the fields over when a writer starts a translation.
 HINTS = {
     "title": "The headline, in this language. The file name (the address) is made from the English title.",
     "date": "Gregorian date (UTC).",
@@ -107,11 +105,9 @@ def collection(section: str, settings) -> dict:
     editor_fields = []
     for name, kind in fields.items():
         field = {"label": _label(name), "name": name, **field_widget(name, kind),
-                 "i18n": "duplicate" if name in SHARED else True}
+                 "i18n": True}
         if name not in required:
             field["required"] = False
-        if name in required and kind == DATE:
-            field["default"] = "{{now}}"
         if name in HINTS:
             field["hint"] = HINTS[name]
         editor_fields.append(field)
@@ -175,9 +171,11 @@ def editor_config(settings) -> dict:
 
 
 def content_security_policy(settings) -> str:
-    # Decap's React styles are inserted at run time (emotion), hence 'unsafe-inline' for styles only.
+    # Decap compiles its config schema to functions (AJV: 'unsafe-eval') and
+    # inserts its styles at run time (emotion: 'unsafe-inline'); only this
+    # page allows either, and still nothing from another host.
     connect = " ".join(["'self'", *backend_origins(settings)])
-    return ("default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    return ("default-src 'none'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
             f"img-src 'self' data: blob:; media-src 'self' blob:; font-src 'self' data:; connect-src {connect}; "
             "worker-src 'self' blob:; base-uri 'none'; form-action 'none'; object-src 'none'")
 
@@ -194,6 +192,7 @@ def admin_page(settings) -> str:
 <meta name="robots" content="noindex, nofollow">
 <title>{escape(title)}</title>
 <link rel="stylesheet" href="editor.css">
+<script src="editor.js" defer></script>
 </head>
 <body>
 <noscript><p>The web editor needs JavaScript. You can also write the Markdown files yourself; see README.md.</p></noscript>
@@ -203,14 +202,27 @@ def admin_page(settings) -> str:
 """
 
 
-# Farsi (and any right-to-left text) is written right to left: each input,
-# text area and paragraph of the rich-text editor takes the direction of its
-# first strong letter.
+# Farsi (and any right-to-left text) is written right to left: every text
+# field and the rich-text editor get dir="auto", so each takes the direction
+# of its first letter, and each paragraph its own.
+EDITOR_JS = """\
+(function () {
+  "use strict";
+  var FIELDS = 'input[type="text"], input:not([type]), textarea, [contenteditable="true"]';
+  var pending = false;
+  function mark() {
+    pending = false;
+    document.querySelectorAll(FIELDS).forEach(function (field) {
+      if (!field.hasAttribute("dir")) field.setAttribute("dir", "auto");
+    });
+  }
+  new MutationObserver(function () {
+    if (!pending) { pending = true; window.requestAnimationFrame(mark); }
+  }).observe(document.documentElement, { childList: true, subtree: true });
+})();
+"""
 EDITOR_CSS = """\
-input, textarea, [contenteditable="true"], [contenteditable="true"] * {
-  unicode-bidi: plaintext;
-  text-align: start;
-}
+[contenteditable="true"] > * { unicode-bidi: plaintext; }
 """
 
 
@@ -230,8 +242,9 @@ def config_yaml(settings) -> str:
             + json.dumps(editor_config(settings), ensure_ascii=False, indent=1) + "\n")
 
 
-def write_admin(settings, output: str, package: str = PACKAGE) -> str | None:
+def write_admin(settings, output: str, package: str | None = None) -> str | None:
     """Write <output>/admin/ (page, config, CMS bundle); its path, or None when the CMS is not installed."""
+    package = package or settings.get("EDITOR_PACKAGE") or PACKAGE
     files = bundle_files(package)
     if not files:
         return None
@@ -240,7 +253,7 @@ def write_admin(settings, output: str, package: str = PACKAGE) -> str | None:
     for name in files:
         shutil.copyfile(os.path.join(package, "dist", name), os.path.join(admin, name))
     for name, text in (("index.html", admin_page(settings)), ("config.yml", config_yaml(settings)),
-                       ("editor.css", EDITOR_CSS)):
+                       ("editor.css", EDITOR_CSS), ("editor.js", EDITOR_JS)):
         with open(os.path.join(admin, name), "w", encoding="utf-8") as target:
             target.write(text)
     return admin
@@ -260,10 +273,16 @@ def write_editor(pelican_obj):
         return  # off, or a subsite finished (the main site writes admin/ once)
     admin = write_admin(settings, settings["OUTPUT_PATH"])
     if admin is None:
-        log.info("Web editor: node_modules/decap-cms is not installed (run `npm ci`); admin/ left out")
+        say("Web editor: node_modules/decap-cms is not installed (run `npm ci`); the site is built without admin/.")
         return
     size = sum(os.path.getsize(os.path.join(admin, name)) for name in os.listdir(admin))
-    log.info("Web editor: admin/ with Decap CMS %s (%d KB)", _version(PACKAGE), size // 1024)
+    say(f"Web editor: admin/ with Decap CMS {_version(settings.get('EDITOR_PACKAGE') or PACKAGE)} "
+        f"({size // 1024} KB).")
+
+
+def say(line: str) -> None:
+    """One line in the build's output, shown like Pelican's "Done:" line (never a warning: builds are strict)."""
+    console.print(line, markup=False, highlight=False)
 
 
 def register():
