@@ -1,16 +1,17 @@
 # Bootstrap only: create .venv from the pinned requirements on first use,
 # then hand over to tasks.py (invoke). `make build`, `make test`.
-# The tests also need the Nu Html Checker (npm, run with Java) and Debian's
-# chromium for the browser tests; `make test` installs both when missing.
+# The tests also need Node.js and npm (for the Nu Html Checker, run with Java,
+# and ical.js) and Debian's chromium for the browser tests; `make test`
+# installs each of them with apt-get when it is missing.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: build test serve publish clean catalogs bundle check translations digest
+.PHONY: build test serve publish clean catalogs bundle check translations digest nodejs-npm
 build serve publish clean catalogs bundle check translations digest: $(VENV)/.installed
 	$(BIN)/invoke $@
 
-test: $(VENV)/.installed node_modules/.installed /usr/bin/chromium /usr/bin/java
+test: $(VENV)/.installed nodejs-npm node_modules/.installed /usr/bin/chromium /usr/bin/java
 	$(BIN)/invoke test
 
 $(VENV)/.installed: requirements.txt
@@ -18,7 +19,12 @@ $(VENV)/.installed: requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --requirement requirements.txt
 	touch $@
 
-node_modules/.installed: package.json package-lock.json
+# npm anywhere on the PATH will do (Debian's, NodeSource's, nvm's); without one,
+# Debian's nodejs and npm.
+nodejs-npm:
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+
+node_modules/.installed: package.json package-lock.json | nodejs-npm
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
