@@ -114,7 +114,11 @@ def preview(c, number, output="output-preview"):
 
 @task
 def bundle(c, directory="."):
-    """Write iec-site-<date>.zip: the whole site, readable offline from any folder."""
+    """Write iec-site-<date>.zip: the whole site, readable offline from any folder.
+
+    Pages link relatively; share links, feeds and calendars name the public
+    site: SITEURL when it is set, else publishconf.py's address.
+    """
     status, path = bundle_site("pelicanconf.py", directory)
     if status:
         sys.exit(status)

@@ -367,20 +367,39 @@ def _renameat2():
     return function
 
 
+def public_address(settings_file: str) -> str | None:
+    """The public site's address, as `invoke publish` builds it: publishconf.py
+    beside `settings_file` reads SITEURL from the environment, and has a
+    default of its own. Without a publishconf.py, SITEURL or None."""
+    import runpy
+
+    publishconf = os.path.join(os.path.dirname(os.path.abspath(settings_file)), "publishconf.py")
+    if os.path.isfile(publishconf):
+        return runpy.run_path(publishconf).get("SITEURL") or None
+    return os.environ.get("SITEURL", "").rstrip("/") or None
+
+
 def bundle(settings_file: str, directory: str, content: str = "content", *,
            day: datetime.date | None = None) -> tuple[int, str]:
     """Build the site and zip it as <directory>/iec-site-<date>.zip for offline reading.
 
     The preview build links every page relatively and by file name, so the
-    unzipped folder works from a USB stick or a phone's file manager.
-    Returns (status, path of the zip).
+    unzipped folder works from a USB stick or a phone's file manager. What
+    must be absolute (share links, link previews, feeds, calendars, the
+    sitemap) names the public site (public_address), never the preview's
+    localhost: a link shared from the copy leads to the site, and its feeds
+    are the site's own. Returns (status, path of the zip).
     """
     name = f"iec-site-{(day or datetime.date.today()).isoformat()}"
     target = os.path.join(directory, f"{name}.zip")
     with tempfile.TemporaryDirectory() as work:
         site = os.path.join(work, name)
         # No search index: browsers do not fetch it from files.
-        status = build(settings_file, site, content, extra_args=_with_setting([], "SEARCH_INDEX", False), reuse=False)
+        extra_args = _with_setting([], "SEARCH_INDEX", False)
+        public = public_address(settings_file)
+        if public:
+            extra_args = _with_setting(extra_args, "SITEURL", public)
+        status = build(settings_file, site, content, extra_args=extra_args, reuse=False)
         if status:
             return status, target
         partial = os.path.join(work, f"{name}.zip")
