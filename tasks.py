@@ -23,10 +23,13 @@ OUTPUT = "output"
 SUBSITE_LANGS = ("fa", "es")
 
 
-@task
-def build(c, output=OUTPUT):
-    """Build the preview site into output/ (replaced only if the build succeeds)."""
-    status = build_site("pelicanconf.py", output)
+@task(help={"verbose": "show Pelican's progress: every file written or reused"})
+def build(c, output=OUTPUT, verbose=False):
+    """Build the preview site into output/ (replaced only if the build succeeds).
+
+    Prints one line: what each language published ("en: 5 updates, 5 events, …").
+    """
+    status = build_site("pelicanconf.py", output, extra_args=["--verbose"] if verbose else ())
     if status:
         sys.exit(status)
 

@@ -5,6 +5,7 @@ import fcntl
 import gzip
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -271,3 +272,35 @@ def test_a_dangling_link_in_the_content_is_no_traceback(content_copy, tmp_path):
     build = run_build(tmp_path / "output", content=content_copy)
     assert "Traceback" not in build.log
     assert "gone.en.md" in build.log
+
+
+def corpus_with_a_draft(root):
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.corpus import make_corpus
+
+    content = make_corpus(root / "content", updates=3)
+    draft = content / "updates" / "update-0.es.md"
+    draft.write_text(draft.read_text(encoding="utf-8").replace("---\n", "---\nstatus: draft\n", 1), encoding="utf-8")
+    return content
+
+
+SUMMARY = ("Built site/: en: 3 updates, 2 events, 3 prisoners, 4 pages; fa: 3 updates, 2 events, 3 prisoners, "
+           "4 pages; es: 2 updates, 2 events, 3 prisoners, 4 pages")
+
+
+def test_a_successful_build_prints_one_line_with_what_each_language_published(tmp_path):
+    content = corpus_with_a_draft(tmp_path)
+    build = run_build(tmp_path / "site", content=content)
+    assert build.status == 0, build.log
+    assert build.log.splitlines() == [SUMMARY]
+    assert not (tmp_path / "site" / "es" / "updates" / "update-0.html").exists()  # the draft
+    again = run_build(tmp_path / "site", content=content)
+    assert again.log.splitlines() == [f"Nothing changed since the last build of {tmp_path / 'site'}."]
+
+
+def test_a_verbose_build_shows_pelicans_progress_and_the_summary(tmp_path):
+    content = corpus_with_a_draft(tmp_path)
+    build = run_build(tmp_path / "site", content=content, extra_args=["--verbose"])
+    assert build.status == 0, build.log
+    assert len(re.findall(r"INFO +Writing", build.log)) > 50, build.log
+    assert build.log.splitlines()[-1] == SUMMARY

@@ -18,7 +18,12 @@ a deleted or altered file makes it build every page again.
 
 Writers read the failure, not a Python traceback: content problems arrive as
 one line each from the content contract, and any other failure is reduced
-to Pelican's own message.
+to Pelican's own message. A build that succeeds says in one line what each
+language published ("Built output/: en: 5 updates, …; fa: …"), instead of
+Pelican's "Done: Processed …" lines (one per language, and one more per
+language a forked copy wrote, with Pelican's own counts). With `--verbose`
+(or `--debug`) in `extra_args`, Pelican's whole log is shown as it wrote it,
+then that line.
 """
 
 import contextlib
@@ -51,22 +56,27 @@ def pelican_environment() -> dict:
     return {**os.environ, "PYTHONHASHSEED": "0"}
 
 
-def build(settings_file: str, output: str, content: str = "content", *, extra_args=(), reuse: bool = True) -> int:
+def build(settings_file: str, output: str, content: str = "content", *, extra_args=(), reuse: bool = True,
+          summary: bool = True) -> int:
     """Build `content` with `settings_file` into `output`; return Pelican's exit status.
 
     With `reuse`, pages whose inputs did not change are taken from the
     previous build in `output` instead of rendered again, and when no input
     changed at all (see build_inputs) the build is skipped. Both only when
-    `output` holds exactly what the last build wrote there.
+    `output` holds exactly what the last build wrote there. With `summary`,
+    a build that succeeds prints what each language published (summary_line).
     """
     output = os.path.abspath(output)
     os.makedirs(os.path.dirname(output), exist_ok=True)
     with exclusive_build(output) as lock:
         remove_stale_folders(output)
-        return _build(settings_file, output, content, extra_args, reuse, lock)
+        return _build(settings_file, output, content, extra_args, reuse, lock, summary)
 
 
-def _build(settings_file: str, output: str, content: str, extra_args, reuse: bool, lock) -> int:
+VERBOSE_FLAGS = {"-v", "--verbose", "-D", "--debug"}
+
+
+def _build(settings_file: str, output: str, content: str, extra_args, reuse: bool, lock, summary: bool) -> int:
     from build_cache.fingerprints import output_digests
 
     inputs = stamp = None
@@ -87,17 +97,24 @@ def _build(settings_file: str, output: str, content: str, extra_args, reuse: boo
             print(f"{_count(differing)} in {os.path.basename(output)}/ not as the last build wrote "
                   f"({', '.join(differing[:3])}{', …' if len(differing) > 3 else ''}): building every page again.")
     staging = tempfile.mkdtemp(prefix=f".{os.path.basename(output)}-building-", dir=os.path.dirname(output))
+    verbose = bool(VERBOSE_FLAGS.intersection(extra_args))
     command = [
         sys.executable, "-m", "pelican", content,
         "--settings", settings_file,
         "--output", staging,
         "--fatal", "warnings",
-        "--log-handler", "plain",
+        # Pelican's plain handler shows warnings and errors only, one line
+        # each; its default one (rich) shows the progress --verbose asks for.
+        *(() if verbose else ("--log-handler", "plain")),
         *extra_args,
     ]
+    # Pelican's console wraps at 80 columns in a pipe: without --verbose only
+    # its totals (which are left out) go there; with it, as wide as our terminal.
+    columns = shutil.get_terminal_size((160, 24)).columns if verbose else 1000
+    environment = {**pelican_environment(), "COLUMNS": str(columns)}
     # Pelican holds the lock too: if this process is killed, no other build
     # starts (nor removes the staging folder) while Pelican still writes.
-    run = {"check": False, "capture_output": True, "text": True, "env": pelican_environment(),
+    run = {"check": False, "capture_output": True, "text": True, "env": environment,
            "pass_fds": (lock,) if lock is not None else ()}
     try:
         if stamp:
@@ -115,12 +132,57 @@ def _build(settings_file: str, output: str, content: str, extra_args, reuse: boo
             if stamp:
                 os.replace(f"{manifest}.partial", manifest)
                 _write(stamp, inputs)
-            sys.stdout.write(result.stdout + result.stderr)
+            log = result.stdout + result.stderr
+            sys.stdout.write(log if verbose else without_pelican_totals(log))
+            if summary:
+                print(summary_line(settings, output))
+        elif verbose:
+            sys.stderr.write(result.stdout + result.stderr)
         else:
             sys.stderr.write("\n".join(failure_lines(result.stderr)) + "\n")
         return result.returncode
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+PELICAN_TOTALS = "Done: Processed "
+
+
+def without_pelican_totals(log: str) -> str:
+    """`log` without Pelican's "Done: Processed … in 0.52 seconds." lines
+    (a message its console may have wrapped over a few lines)."""
+    kept, left = [], 0
+    for line in log.splitlines(keepends=True):
+        if line.startswith(PELICAN_TOTALS):
+            left = 3  # lines the message may still take
+        if left:
+            left = 0 if line.rstrip().endswith(" seconds.") else left - 1
+            continue
+        kept.append(line)
+    return "".join(kept)
+
+
+def summary_line(settings, output: str) -> str:
+    """What each language published, by section, as one line:
+    "Built output/: en: 5 updates, 5 events, 3 prisoners, 4 pages; fa: …".
+    Drafts are published in no language and are not counted."""
+    from translation_status.translation_status import content_versions, is_draft
+
+    langs = [settings["DEFAULT_LANG"], *settings.get("I18N_SUBSITES", {})]
+    sections = [*settings["ARTICLE_PATHS"], settings.get("PRISONERS_PATH", "prisoners"), *settings["PAGE_PATHS"]]
+    counts = {lang: dict.fromkeys(sections, 0) for lang in langs}
+    for piece, versions in content_versions(settings).items():
+        section = piece.split("/", 1)[0]
+        for lang, path in versions.items():
+            if lang in counts and section in counts[lang] and not is_draft(path):
+                counts[lang][section] += 1
+    return f"Built {os.path.basename(output)}/: " + "; ".join(
+        f"{lang}: " + ", ".join(_pieces(number, section) for section, number in numbers.items())
+        for lang, numbers in counts.items())
+
+
+def _pieces(number: int, section: str) -> str:
+    return f"{number} {section[:-1] if number == 1 and section.endswith('s') else section}"
 
 
 # _differing_files when no record says what the folder should hold.
@@ -432,7 +494,8 @@ def build_digests(settings_file: str, directory: str, langs, *, since=None, unti
     written = []
     with tempfile.TemporaryDirectory() as work:
         site = os.path.join(work, "site")
-        status = build(settings_file, site, content, extra_args=["--extra-settings", *overrides], reuse=False)
+        status = build(settings_file, site, content, extra_args=["--extra-settings", *overrides], reuse=False,
+                       summary=False)
         if status:
             return status, written
         target = os.path.join(directory, until.isoformat())

@@ -20,6 +20,7 @@ from ui_catalogs import catalog_path, incomplete_entries
 FILE_NAME = re.compile(r"^(?P<slug>[a-z0-9-]+)\.(?P<lang>[a-z]+)\.md$")
 # Front-matter is at most this long (the content contract refuses longer).
 FRONT_MATTER_BYTES = 32 * 1024
+STATUS_LINE = re.compile(r"^status\s*:", re.MULTILINE)
 DRAFT_DETAIL = "a draft (status: draft); delete that line when the translation is done"
 
 
@@ -71,8 +72,8 @@ def is_draft(path: str) -> bool:
         with open(path, encoding="utf-8") as source:
             head = source.read(FRONT_MATTER_BYTES + 16)
         match = FRONT_MATTER.match(head if "\n---\n" in head or "\n...\n" in head else "")
-        if not match:
-            return False
+        if not match or not STATUS_LINE.search(match["yaml"]):
+            return False  # most files: no status line, no YAML to parse
         meta, problems = load_front_matter(match["yaml"])
     except Exception:  # noqa: BLE001 - unreadable, not UTF-8, not YAML: the content check says which
         return False
