@@ -223,3 +223,18 @@ KEEP_CONTENT_OBJECTS = False
 # Each language's site gets its own Pagefind index (<site>/pagefind/) once its
 # pages are written (search_index). Off in the live preview.
 SEARCH_INDEX = True
+
+# --- Campaign actions ---------------------------------------------------------
+# The appeal's sign-up form posts to APPEAL_FORM_ACTION (a form service or your
+# own endpoint, https://…); the Content-Security-Policy's form-action then
+# allows this site and that host only (plugins/prisoners). Empty: no form is
+# shown, and the appeal offers an email to CONTACT_EMAIL with the signature
+# filled in instead.
+APPEAL_FORM_ACTION = ""
+# The campaign's address, shown on About, Appeal and Donate and used for
+# signatures and messages of solidarity sent by email. Empty: not shown.
+CONTACT_EMAIL = ""
+# Every prisoner's status changes (status_history), per language.
+STATUS_FEED_ATOM = "feeds/status.atom.xml"
+STATUS_FEED_RSS = "feeds/status.rss.xml"
+# --- end of campaign actions ---

@@ -75,7 +75,7 @@ def test_check_content_reports_each_mistake_on_one_line(tmp_path):
         "content/events/no-title.en.md: title: missing (required)",
         "content/pages/broken.es.md: front-matter: not valid YAML (line 2); quote values that contain ':' or '#'",
         "content/pages/latin1.es.md: file: not UTF-8 text; save it as UTF-8",
-        "content/prisoners/someone.en.md: status: 'jailed' is not one of imprisoned, on-furlough, released, executed, disappeared, unknown",
+        "content/prisoners/someone.en.md: status: 'jailed' is not one of sentenced-to-death, at-risk-of-execution, imprisoned, disappeared, on-furlough, released, executed, unknown",
         "content/prisoners/someone.en.md: born: '1970s' is not a year such as 1972",
         "content/updates/Bad Name.md: file name: expected <slug>.<lang>.md with a lower-case ASCII slug such as evin-visit.fa.md",
         "content/updates/empty.en.md: body: empty; write the text below the closing '---'",

@@ -12,7 +12,8 @@ from content import pieces_naming, sources
 from pages import parse, resolve
 
 PROFILES = sources("prisoners")
-STATUS_LABELS = {"imprisoned": "Imprisoned", "on-furlough": "On furlough", "released": "Released",
+STATUS_LABELS = {"sentenced-to-death": "Sentenced to death", "at-risk-of-execution": "At risk of execution",
+                 "imprisoned": "Imprisoned", "on-furlough": "On furlough", "released": "Released",
                  "executed": "Executed", "disappeared": "Forcibly disappeared", "unknown": "Status unknown"}
 
 
@@ -58,7 +59,8 @@ def test_profile_shows_name_and_facts_in_its_language(site, slug, lang):
 
 
 def test_time_in_prison_is_counted_to_the_build_date_in_each_language(site):
-    imprisoned = [(slug, lang) for (slug, lang), meta in PROFILES.items() if meta["status"] == "imprisoned"]
+    imprisoned = [(slug, lang) for (slug, lang), meta in PROFILES.items()
+                  if meta["status"] in ("imprisoned", "sentenced-to-death", "at-risk-of-execution")]
     assert imprisoned
     for slug, lang in imprisoned:
         arrested = PROFILES[(slug, lang)]["arrested"]
@@ -171,7 +173,8 @@ def test_a_profile_photo_is_shown_with_its_description_in_every_subsite(content_
     Image.new("RGB", (600, 800), (90, 90, 90)).save(content_copy / "images" / "portrait.png")
     profile = content_copy / "prisoners" / "narges-mohammadi.fa.md"
     profile.write_text(profile.read_text(encoding="utf-8").replace(
-        "status:", 'photo: portrait.png\nphoto_alt: "چهرهٔ نرگس محمدی"\nstatus:', 1), encoding="utf-8")
+        "status:", 'photo: portrait.png\nphoto_alt: "چهرهٔ نرگس محمدی"\nphoto_consent: family\n'
+                   'photo_source: "Given to the campaign by her family"\nstatus:', 1), encoding="utf-8")
     build = run_build(tmp_path / "output", content=content_copy)
     assert build.status == 0, build.log
     for page in (build.output / "fa" / "prisoners" / "narges-mohammadi.html", build.output / "fa" / "prisoners" / "index.html"):
@@ -186,8 +189,23 @@ def test_a_profile_photo_is_shown_with_its_description_in_every_subsite(content_
 def test_a_missing_photo_fails_the_build_naming_the_file(content_copy, tmp_path):
     profile = content_copy / "prisoners" / "toomaj-salehi.es.md"
     profile.write_text(profile.read_text(encoding="utf-8").replace(
-        "status:", 'photo: toomaj.jpg\nphoto_alt: "Toomaj"\nstatus:', 1),
+        "status:", 'photo: toomaj.jpg\nphoto_alt: "Toomaj"\nphoto_consent: prisoner\nphoto_source: "him"\nstatus:', 1),
                        encoding="utf-8")
     build = run_build(tmp_path / "output", content=content_copy)
     assert build.status != 0
     assert build.log.strip() == "content/prisoners/toomaj-salehi.es.md: photo: 'toomaj.jpg' is not a file in content/images/"
+
+
+def test_a_photo_without_consent_and_source_fails_the_build_naming_both_fields(content_copy, tmp_path):
+    (content_copy / "images").mkdir(exist_ok=True)
+    Image.new("RGB", (60, 80), (90, 90, 90)).save(content_copy / "images" / "portrait.png")
+    profile = content_copy / "prisoners" / "toomaj-salehi.en.md"
+    profile.write_text(profile.read_text(encoding="utf-8").replace(
+        "status:", 'photo: portrait.png\nphoto_alt: "Toomaj Salehi"\nstatus:', 1), encoding="utf-8")
+    build = run_build(tmp_path / "output", content=content_copy)
+    assert build.status != 0
+    assert build.log.strip().splitlines() == [
+        "content/prisoners/toomaj-salehi.en.md: photo_consent: missing; say who agreed to publishing the photo "
+        "(prisoner, family, lawyer, self-published)",
+        "content/prisoners/toomaj-salehi.en.md: photo_source: missing; say where the photo comes from "
+        "(who took it or gave it to us)"]

@@ -58,12 +58,22 @@ MAX_FILE_BYTES = 2_000_000
 MAX_FRONT_MATTER_BYTES = 32_000
 # A tag names a topic; its page's file name must stay under the file system's 255 bytes.
 MAX_TAG_CHARACTERS = 60
-PRISONER_STATUSES = ("imprisoned", "on-furlough", "released", "executed", "disappeared", "unknown")
+# In the order the prisoners index lists them: the gravest danger first.
+PRISONER_STATUSES = ("sentenced-to-death", "at-risk-of-execution", "imprisoned", "disappeared", "on-furlough",
+                     "released", "executed", "unknown")
+# Statuses in which a prisoner is held: the profile counts the days since `arrested`.
+DETAINED_STATUSES = ("sentenced-to-death", "at-risk-of-execution", "imprisoned")
+# Statuses that put a warning at the top of the profile.
+DEATH_PENALTY_STATUSES = ("sentenced-to-death", "at-risk-of-execution")
 
 # Field kinds; each maps a value to an error text, or None when it is fine.
 TEXT, DATE, LIST, YEAR, URL, LOCATION, ZONE, EVENT_TIME = (
     "text", "date", "list", "year", "url", "location", "zone", "event time")
 PRISONER_SLUGS, EVENT_SLUG, IMAGE, TAGS = "prisoner slugs", "event slug", "image", "tags"
+STATUS_HISTORY, EMAIL = "status history", "email"
+# Who agreed to a prisoner's photo being published (`photo_consent`).
+PHOTO_CONSENTS = ("prisoner", "family", "lawyer", "self-published")
+EMAIL_ADDRESS = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+$")
 
 PIECE = {
     "title": TEXT, "date": DATE, "summary": TEXT, "tags": TAGS, "image": IMAGE,
@@ -77,8 +87,12 @@ SECTIONS = {
     "pages": ({**PIECE, "status": ("published", "draft", "hidden")}, ("title",)),
     "prisoners": ({"name": TEXT, "name_native": TEXT, "status": PRISONER_STATUSES, "prison": TEXT,
                    "arrested": DATE, "sentence": TEXT, "charges": LIST, "photo": IMAGE,
-                   "photo_credit": TEXT, "photo_alt": TEXT, "born": YEAR, "occupation": TEXT,
-                   "summary": TEXT, "modified": DATE},
+                   "photo_credit": TEXT, "photo_alt": TEXT, "photo_consent": PHOTO_CONSENTS,
+                   "photo_source": TEXT, "born": YEAR, "occupation": TEXT,
+                   "summary": TEXT, "modified": DATE, "status_history": STATUS_HISTORY,
+                   # The take-action kit (Amnesty's Urgent Action pattern), in the file's language.
+                   "action_to": LIST, "action_email": EMAIL, "action_salutation": TEXT, "action_subject": TEXT,
+                   "action_letter": TEXT, "action_solidarity": TEXT, "action_review": DATE},
                   ("name", "status")),
 }
 
@@ -153,7 +167,66 @@ def _field_problem(kind, value, slugs) -> str | None:
         return f"{value!r} is not a file in content/images/"
     if kind == EVENT_SLUG:
         return None if str(value) in slugs["events"] else f"{value!r}: no event with this slug in content/events/"
+    if kind == EMAIL:
+        return None if EMAIL_ADDRESS.match(str(value)) else f"{value!r} is not an email address such as info@example.org"
+    if kind == STATUS_HISTORY:
+        return _status_history_problem(value)
     raise ValueError(kind)
+
+
+HISTORY_HINT = "such as - {date: 2024-12-04, status: released, note: \"…\"}"
+
+
+def _status_history_problem(value) -> str | None:
+    """Why a `status_history` is not a list of {date, status, note?}, or None."""
+    if not isinstance(value, list) or not value:
+        return f"expected a list of changes {HISTORY_HINT}, got {value!r}"
+    seen = set()
+    for number, entry in enumerate(value, 1):
+        if not isinstance(entry, dict):
+            return f"change {number}: expected 'date:' and 'status:' (and optionally 'note:'), {HISTORY_HINT}"
+        unknown = sorted(str(key) for key in entry if key not in ("date", "status", "note"))
+        if unknown:
+            return f"change {number}: {unknown[0]}: unknown field; use date, status and note"
+        for field in ("date", "status"):
+            if entry.get(field) in (None, ""):
+                return f"change {number}: {field}: missing (required)"
+        if not _is_date(entry["date"]) or isinstance(entry["date"], datetime.datetime):
+            return f'change {number}: date: "{entry["date"]}" is not a date (expected YYYY-MM-DD)'
+        if entry["status"] not in PRISONER_STATUSES:
+            return f"change {number}: status: {entry['status']!r} is not one of {', '.join(PRISONER_STATUSES)}"
+        if entry.get("note") is not None and not isinstance(entry["note"], (str, int, float)):
+            return f"change {number}: note: expected text"
+        day = str(entry["date"])[:10]
+        if day in seen:
+            return f"change {number}: date: {day} is given twice; write one change per day"
+        seen.add(day)
+    return None
+
+
+def _prisoner_problems(meta) -> list[str]:
+    """What a profile's fields say together: the photo's consent and source,
+    the status history's last change, the action kit's parts."""
+    problems = []
+    if meta.get("photo"):
+        if not meta.get("photo_consent"):
+            problems.append(f"photo_consent: missing; say who agreed to publishing the photo "
+                            f"({', '.join(PHOTO_CONSENTS)})")
+        if not meta.get("photo_source"):
+            problems.append("photo_source: missing; say where the photo comes from (who took it or gave it to us)")
+    history = meta.get("status_history")
+    if history and _status_history_problem(history) is None and meta.get("status") in PRISONER_STATUSES:
+        latest = max(history, key=lambda entry: str(entry["date"]))
+        if latest["status"] != meta["status"]:
+            problems.append(f"status_history: the latest change ({str(latest['date'])[:10]}) is "
+                            f"{latest['status']!r} but status is {meta['status']!r}; make them agree")
+    kit = [field for field in meta if str(field).startswith("action_") and meta[field] not in (None, "")]
+    if kit:
+        for field, why in (("action_letter", "the sample letter"), ("action_to", "whom to write to"),
+                           ("action_review", "the date after which the action must be checked again")):
+            if meta.get(field) in (None, "", []):
+                problems.append(f"{field}: missing; an action kit needs {why}")
+    return problems
 
 
 BOOLEAN = "tag:yaml.org,2002:bool"
@@ -270,6 +343,8 @@ def check_file(path: str, shown: str, section: str, languages, slugs) -> list[st
     for image, alt in (("image", "image_alt"), ("photo", "photo_alt")):
         if meta.get(image) and not meta.get(alt):
             problems.append(f"{shown}: {alt}: missing; describe the {image} for readers who cannot see it")
+    if section == "prisoners":
+        problems += [f"{shown}: {problem}" for problem in _prisoner_problems(meta)]
     for field, value in meta.items():
         if field not in fields:
             guess = difflib.get_close_matches(str(field), list(fields), n=1)
