@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from pelican import signals
 from pelican.log import console
 
+from content_contract.content_contract import EMAIL, PRISONER_STATUSES, STATUS_HISTORY
 from content_contract.content_contract import (
     DATE, EVENT_SLUG, EVENT_TIME, IMAGE, LIST, LOCATION, PRISONER_SLUGS, SECTIONS, TAGS, TEXT, URL, YEAR, ZONE,
     site_languages)
@@ -96,6 +97,13 @@ def field_widget(name: str, kind) -> dict:
     if kind == EVENT_SLUG:
         return {"widget": "relation", "collection": "events", "value_field": "{{slug}}",
                 "search_fields": ["title"], "display_fields": ["title"]}
+    if kind == STATUS_HISTORY:
+        return {"widget": "list", "summary": "{{fields.date}}: {{fields.status}}", "fields": [
+            {"label": "Date", "name": "date", **field_widget("date", DATE)},
+            {"label": "Status", "name": "status", "widget": "select", "options": list(PRISONER_STATUSES)},
+            {"label": "Note", "name": "note", "widget": "string", "required": False}]}
+    if kind == EMAIL:
+        return {"widget": "string", "pattern": ["^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", "An email address such as info@example.org"]}
     raise ValueError(f"no editor widget for the field kind {kind!r}")
 
 
