@@ -29,6 +29,8 @@ from content_contract.content_contract import (
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PACKAGE = os.path.join(ROOT, "node_modules", "decap-cms")
+# YAML parser for reading files in the browser (a UMD file, global jsyaml).
+JS_YAML = os.path.join("js-yaml", "dist", "js-yaml.min.js")
 ADMIN = "admin"
 DEFAULT_LOCAL_BACKEND = "http://127.0.0.1:8081/api/v1"
 GITHUB_API = "https://api.github.com"
@@ -129,7 +131,7 @@ def collection(section: str, settings) -> dict:
     return {
         "name": section, "label": plural, "label_singular": singular,
         "folder": f"{os.path.basename(os.path.normpath(path))}/{section}", "create": True,
-        "extension": "md", "format": "yaml-frontmatter", "slug": f"{{{{{identifier}}}}}",
+        "extension": "md", "format": FORMAT, "slug": f"{{{{{identifier}}}}}",
         "identifier_field": identifier, "summary": f"{{{{{identifier}}}}} ({{{{slug}}}})",
         "sortable_fields": ["date", identifier] if "date" in fields else [identifier],
         "i18n": True, "editor": {"preview": False}, "fields": editor_fields,
@@ -195,24 +197,34 @@ def admin_page(settings) -> str:
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{escape(content_security_policy(settings))}">
+<meta http-equiv="Content-Security-Policy" content="{escape(content_security_policy(settings), quote=False)}">
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex, nofollow">
 <title>{escape(title)}</title>
 <link rel="stylesheet" href="editor.css">
-<script src="editor.js" defer></script>
 </head>
 <body>
 <noscript><p>The web editor needs JavaScript. You can also write the Markdown files yourself; see README.md.</p></noscript>
 <script src="decap-cms.js"></script>
+<script src="js-yaml.min.js"></script>
+<script src="editor.js"></script>
 </body>
 </html>
 """
 
 
-# Farsi (and any right-to-left text) is written right to left: every text
-# field and the rich-text editor get dir="auto", so each takes the direction
-# of its first letter, and each paragraph its own.
+# editor.js, loaded after the CMS:
+# - Farsi (and any right-to-left text) is written right to left: every text
+#   field and the rich-text editor get dir="auto", so each takes the
+#   direction of its first letter, and each paragraph its own.
+# - The "contract-frontmatter" format writes files as the contract wants them
+#   (YAML between --- lines; dates as YYYY-MM-DD, times quoted; lists in
+#   brackets; text in double quotes; empty fields left out) and writes no
+#   file at all for a language nobody wrote in. Decap's own format writes one
+#   for every language (decaporg/decap-cms#6932), which would publish empty
+#   translations. Files are read with js-yaml's core schema (YAML 1.2), so a
+#   date stays the text the date widget edits.
+FORMAT = "contract-frontmatter"
 EDITOR_JS = """\
 (function () {
   "use strict";
@@ -227,8 +239,52 @@ EDITOR_JS = """\
   new MutationObserver(function () {
     if (!pending) { pending = true; window.requestAnimationFrame(mark); }
   }).observe(document.documentElement, { childList: true, subtree: true });
+
+  var FRONT_MATTER = /^---\\r?\\n([\\s\\S]*?)\\r?\\n(?:---|\\.\\.\\.)[ \\t]*(?:\\r?\\n|$)([\\s\\S]*)$/;
+  var DATE = /^\\d{4}-\\d{2}-\\d{2}$/;
+  function empty(value) {
+    if (value === null || value === undefined) return true;
+    if (typeof value === "string") return value.trim() === "";
+    if (Array.isArray(value)) return value.every(empty);
+    if (typeof value === "object") return Object.keys(value).every(function (key) { return empty(value[key]); });
+    return false;
+  }
+  function text(value) { return JSON.stringify(String(value)); }
+  function scalar(value) {
+    if (typeof value === "number" || typeof value === "boolean") return String(value);
+    return DATE.test(String(value)) ? String(value) : text(value);
+  }
+  function line(key, value) {
+    if (Array.isArray(value)) {
+      return key + ": [" + value.filter(function (item) { return !empty(item); }).map(text).join(", ") + "]";
+    }
+    if (typeof value === "object") {
+      return key + ":" + Object.keys(value).filter(function (part) { return !empty(value[part]); })
+        .map(function (part) { return "\\n  " + part + ": " + text(value[part]); }).join("");
+    }
+    return key + ": " + scalar(value);
+  }
+  CMS.registerCustomFormat("%(format)s", "md", {
+    fromFile: function (content) {
+      var match = FRONT_MATTER.exec(content);
+      if (!match) return { body: content };
+      var data = window.jsyaml.load(match[1], { schema: window.jsyaml.CORE_SCHEMA }) || {};
+      data.body = match[2];
+      return data;
+    },
+    toFile: function (data, sortedKeys) {
+      var keys = (sortedKeys || []).concat(Object.keys(data)).filter(function (key, index, all) {
+        return key !== "body" && all.indexOf(key) === index && Object.prototype.hasOwnProperty.call(data, key)
+          && !empty(data[key]);
+      });
+      var body = typeof data.body === "string" ? data.body : "";
+      if (!keys.length && !body.trim()) return "";
+      if (body && body.slice(-1) !== "\\n") body += "\\n";
+      return "---\\n" + keys.map(function (key) { return line(key, data[key]) + "\\n"; }).join("") + "---\\n" + body;
+    }
+  });
 })();
-"""
+""".replace("%(format)s", FORMAT)
 EDITOR_CSS = """\
 [contenteditable="true"] > * { unicode-bidi: plaintext; }
 """
@@ -237,11 +293,15 @@ EDITOR_CSS = """\
 def bundle_files(package: str = PACKAGE) -> list[str]:
     """The files of Decap CMS's prebuilt bundle (names in package/dist/), or [] when not installed."""
     dist = os.path.join(package, "dist")
-    if not os.path.isfile(os.path.join(dist, "decap-cms.js")):
+    if not os.path.isfile(os.path.join(dist, "decap-cms.js")) or not os.path.isfile(_js_yaml(package)):
         return []
     return sorted(name for name in os.listdir(dist)
                   if name == "decap-cms.js" or name.endswith((".decap-cms.js", ".wasm"))
                   or name == "decap-cms.js.LICENSE.txt")
+
+
+def _js_yaml(package: str) -> str:
+    return os.path.join(os.path.dirname(package), JS_YAML)
 
 
 def config_yaml(settings) -> str:
@@ -260,6 +320,7 @@ def write_admin(settings, output: str, package: str | None = None) -> str | None
     os.makedirs(admin, exist_ok=True)
     for name in files:
         shutil.copyfile(os.path.join(package, "dist", name), os.path.join(admin, name))
+    shutil.copyfile(_js_yaml(package), os.path.join(admin, "js-yaml.min.js"))
     for name, text in (("index.html", admin_page(settings)), ("config.yml", config_yaml(settings)),
                        ("editor.css", EDITOR_CSS), ("editor.js", EDITOR_JS)):
         with open(os.path.join(admin, name), "w", encoding="utf-8") as target:
@@ -281,7 +342,7 @@ def write_editor(pelican_obj):
         return  # off, or a subsite finished (the main site writes admin/ once)
     admin = write_admin(settings, settings["OUTPUT_PATH"])
     if admin is None:
-        say("Web editor: node_modules/decap-cms is not installed (run `npm ci`); the site is built without admin/.")
+        say("Web editor: decap-cms is not installed (npm ci); the site is built without admin/.")
         return
     size = sum(os.path.getsize(os.path.join(admin, name)) for name in os.listdir(admin))
     say(f"Web editor: admin/ with Decap CMS {_version(settings.get('EDITOR_PACKAGE') or PACKAGE)} "
@@ -290,7 +351,7 @@ def write_editor(pelican_obj):
 
 def say(line: str) -> None:
     """One line in the build's output, shown like Pelican's "Done:" line (never a warning: builds are strict)."""
-    console.print(line, markup=False, highlight=False)
+    console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 def register():
