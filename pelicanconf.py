@@ -196,6 +196,7 @@ PLUGINS = [
     "build_cache",
     "digest",
     "editor",
+    "posters",
     "host_files",
 ]
 

@@ -1,3 +1,3 @@
-from .search_index import index_site, page_glob, register
+from .search_index import fold, index_site, page_glob, register, search_folding
 
-__all__ = ["index_site", "page_glob", "register"]
+__all__ = ["fold", "index_site", "page_glob", "register", "search_folding"]

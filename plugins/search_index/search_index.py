@@ -9,14 +9,47 @@ A site whose pages are all the very files of the previous build (linked from
 it by build_cache) gets the previous index, linked too, instead of a new one.
 The live preview has no index (SEARCH_INDEX off); its search page shows its
 browse list.
+
+Pagefind knows nothing of Persian keyboards: ي/ك typed on an Arabic layout
+are other letters than the Persian ی/ک, and Arabic-Indic digits other than
+Persian ones. So the index is made from copies of the pages with those
+letters folded (tag_names.LETTERS, the table tags use), and search.js folds
+the reader's query with the same table, given to it as `search_folding()`.
+The copies also get a space before every closing block tag, so that a label
+and its value ("Status", "Imprisoned") do not run together in an excerpt.
 """
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
 
 from pelican import signals
+from tag_names.tag_names import LETTERS
+
+# Elements whose text ends a phrase: Pagefind joins adjacent text nodes as is.
+BLOCK_END = re.compile(r"</(p|li|dt|dd|h[1-6]|th|td|figcaption|div|section|header|footer|blockquote)>")
+
+
+def fold(text: str) -> str:
+    """`text` with Arabic-keyboard letters and digits in their Persian form, as indexed."""
+    return text.translate(LETTERS)
+
+
+def search_folding() -> str:
+    """The folding table as JSON {"ي": "ی", …, "ـ": ""}, for search.js to fold queries alike."""
+    return json.dumps({chr(code): value or "" for code, value in sorted(LETTERS.items())}, ensure_ascii=False)
+
+
+def indexable_copy(source: str, target: str) -> None:
+    with open(source, encoding="utf-8") as page:
+        text = page.read()
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "w", encoding="utf-8") as copy:
+        copy.write(BLOCK_END.sub(r" </\1>", fold(text)))
 
 
 def index_site(pelican_obj) -> None:
@@ -36,8 +69,12 @@ def index_site(pelican_obj) -> None:
     if previous and reuse_index(folder, previous, skip):
         return
     shutil.rmtree(os.path.join(folder, "pagefind"), ignore_errors=True)  # built in place: no stale fragments
-    indexed = subprocess.run([sys.executable, "-m", "pagefind", "--site", folder, "--glob", page_glob(folder, skip),
-                              "--silent"], check=False, capture_output=True, text=True)
+    with tempfile.TemporaryDirectory(prefix="iec-pagefind-") as copies:
+        for page in _pages(folder, skip):
+            indexable_copy(os.path.join(folder, page), os.path.join(copies, page))
+        indexed = subprocess.run([sys.executable, "-m", "pagefind", "--site", copies,
+                                  "--output-path", os.path.abspath(os.path.join(folder, "pagefind")), "--silent"],
+                                 check=False, capture_output=True, text=True)
     if indexed.returncode:
         problem = (indexed.stderr or indexed.stdout).strip().replace("\n", " ")
         raise RuntimeError(f"search index of the {settings['DEFAULT_LANG']} site: {problem}")
@@ -84,5 +121,10 @@ def reuse_index(folder: str, previous: str, skip) -> bool:
     return True
 
 
+def add_template_helpers(generator):
+    generator.env.globals["search_folding"] = search_folding
+
+
 def register():
+    signals.generator_init.connect(add_template_helpers)
     signals.finalized.connect(index_site)
