@@ -16,7 +16,7 @@ from site_build import build as build_site  # noqa: E402
 from site_build import build_digests  # noqa: E402
 from site_build import bundle as bundle_site  # noqa: E402
 from site_build import preview_command  # noqa: E402
-from translation_status import format_report, translation_report  # noqa: E402
+from translation_status import changed_pieces_only, format_report, translation_report  # noqa: E402
 from ui_catalogs import update_catalogs  # noqa: E402
 
 OUTPUT = "output"
@@ -68,11 +68,16 @@ def new(c, kind=None, title=None, lang="en", slug=None):
     print(path)
 
 
-@task(help={"format": "table (default) or markdown"})
-def translations(c, format="table"):
+@task(help={"format": "table (default) or markdown",
+            "changed": "a file listing changed paths (git diff --name-only): report only the pieces they belong to"})
+def translations(c, format="table", changed=None):
     """List missing and stale translations, and untranslated UI strings, per language."""
     settings = read_settings("pelicanconf.py")
-    print(format_report(translation_report(settings), format))
+    rows = translation_report(settings)
+    if changed:
+        with open(changed, encoding="utf-8") as listing:
+            rows = changed_pieces_only(rows, listing.read().splitlines())
+    print(format_report(rows, format))
 
 
 @task

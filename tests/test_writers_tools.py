@@ -189,3 +189,20 @@ def test_a_translation_started_with_invoke_new_is_missing_until_its_draft_line_i
     open(path, "w", encoding="utf-8").write("\n".join(line for line in text.splitlines()
                                                        if not line.startswith("status: draft")) + "\n")
     assert missing not in [tuple(row[:3]) for row in translation_report(settings_for(content_copy))]
+
+
+def test_translation_status_of_a_pull_request_lists_only_the_pieces_it_changes(tmp_path):
+    from content import langs_by_slug
+
+    changed = tmp_path / "changed.txt"
+    changed.write_text("content/updates/researchers-wanted.en.md\ncontent/pages/about.fa.md\nREADME.md\n")
+    result = subprocess.run([sys.executable, "-m", "invoke", "translations", "--format", "markdown",
+                             "--changed", str(changed)], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    rows = [line.split(" | ") for line in result.stdout.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    missing = sorted({"en", "fa", "es"} - langs_by_slug("updates")["researchers-wanted"])
+    assert missing and sorted(row[0].strip("| ") for row in rows) == missing
+    assert {row[1] for row in rows} == {"updates/researchers-wanted"}  # about is translated everywhere
+    everything = subprocess.run([sys.executable, "-m", "invoke", "translations", "--format", "markdown"], cwd=ROOT,
+                                capture_output=True, text=True).stdout
+    assert everything.count("\n| ") > len(rows) + 1

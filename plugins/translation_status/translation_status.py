@@ -124,6 +124,18 @@ def translation_report(settings) -> list[Row]:
     return sorted(rows, key=lambda row: (langs.index(row.lang), row.state, row.piece))
 
 
+def changed_pieces_only(rows: list[Row], changed_paths) -> list[Row]:
+    """The rows about pieces one of `changed_paths` (files of any language,
+    as `git diff --name-only` lists them) belongs to: what a pull request
+    leaves to translate."""
+    pieces = set()
+    for path in changed_paths:
+        folder, name = os.path.split(os.path.normpath(path.strip()))
+        if match := FILE_NAME.match(name):
+            pieces.add(f"{os.path.basename(folder)}/{match['slug']}")
+    return [row for row in rows if row.piece in pieces]
+
+
 HEADERS = ("Language", "Piece", "Status", "What to do")
 
 
