@@ -225,6 +225,11 @@ def admin_page(settings) -> str:
 #   translations. Files are read with js-yaml's core schema (YAML 1.2), so a
 #   date stays the text the date widget edits.
 FORMAT = "contract-frontmatter"
+# Decap adds a newline to what a format writes, so an empty translation
+# ("") became "\n" and a file; in the bundle copied to admin/ (decap-cms
+# 3.16.3's entryToRaw) the newline is added only to a file with content.
+NEWLINE_EVERY_FILE = 'return"\\n"!=o.slice(-1)&&(o+="\\n"),o}fieldsOrder('
+NEWLINE_WRITTEN_FILES = 'return o&&"\\n"!=o.slice(-1)&&(o+="\\n"),o}fieldsOrder('
 EDITOR_JS = """\
 (function () {
   "use strict";
@@ -255,6 +260,13 @@ EDITOR_JS = """\
     return DATE.test(String(value)) ? String(value) : text(value);
   }
   function line(key, value) {
+    if (Array.isArray(value) && value.some(function (item) { return item && typeof item === "object"; })) {
+      return key + ":" + value.filter(function (item) { return !empty(item); }).map(function (item) {
+        return Object.keys(item).filter(function (part) { return !empty(item[part]); })
+          .map(function (part, index) { return (index ? "\\n    " : "\\n  - ") + part + ": " + scalar(item[part]); })
+          .join("");
+      }).join("");
+    }
     if (Array.isArray(value)) {
       return key + ": [" + value.filter(function (item) { return !empty(item); }).map(text).join(", ") + "]";
     }
@@ -319,7 +331,16 @@ def write_admin(settings, output: str, package: str | None = None) -> str | None
     admin = os.path.join(output, ADMIN)
     os.makedirs(admin, exist_ok=True)
     for name in files:
-        shutil.copyfile(os.path.join(package, "dist", name), os.path.join(admin, name))
+        if name == "decap-cms.js":
+            with open(os.path.join(package, "dist", name), encoding="utf-8") as source:
+                script = source.read()
+            if script.count(NEWLINE_EVERY_FILE) != 1:
+                shutil.rmtree(admin)
+                return None
+            with open(os.path.join(admin, name), "w", encoding="utf-8") as target:
+                target.write(script.replace(NEWLINE_EVERY_FILE, NEWLINE_WRITTEN_FILES))
+        else:
+            shutil.copyfile(os.path.join(package, "dist", name), os.path.join(admin, name))
     shutil.copyfile(_js_yaml(package), os.path.join(admin, "js-yaml.min.js"))
     for name, text in (("index.html", admin_page(settings)), ("config.yml", config_yaml(settings)),
                        ("editor.css", EDITOR_CSS), ("editor.js", EDITOR_JS)):
@@ -342,7 +363,8 @@ def write_editor(pelican_obj):
         return  # off, or a subsite finished (the main site writes admin/ once)
     admin = write_admin(settings, settings["OUTPUT_PATH"])
     if admin is None:
-        say("Web editor: decap-cms is not installed (npm ci); the site is built without admin/.")
+        say("Web editor: decap-cms is not installed (npm ci) or not the pinned version; "
+            "the site is built without admin/.")
         return
     size = sum(os.path.getsize(os.path.join(admin, name)) for name in os.listdir(admin))
     say(f"Web editor: admin/ with Decap CMS {_version(settings.get('EDITOR_PACKAGE') or PACKAGE)} "
