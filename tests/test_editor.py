@@ -150,12 +150,12 @@ def decap_server(repository, backend_port):
     url = f"http://127.0.0.1:{backend_port}/api/v1"
     env = {**os.environ, "PORT": str(backend_port), "BIND_HOST": "127.0.0.1", "MODE": "fs",
            "GIT_REPO_DIRECTORY": str(repository), "LOG_LEVEL": "warn"}
-    process = subprocess.Popen(["node", str(SERVER)], cwd=repository, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    log = open(repository.parent / "decap-server.log", "w")  # a file, so the server never blocks on a full pipe
+    process = subprocess.Popen(["node", str(SERVER)], cwd=repository, env=env, stdout=log, stderr=subprocess.STDOUT)
 
     def answers():
         if process.poll() is not None:
-            raise AssertionError(f"decap-server exited: {process.stdout.read()}")
+            raise AssertionError(f"decap-server exited: {(repository.parent / 'decap-server.log').read_text()}")
         request = urllib.request.Request(url, data=json.dumps({"action": "info"}).encode(),
                                          headers={"Content-Type": "application/json"})
         try:
@@ -174,6 +174,7 @@ def decap_server(repository, backend_port):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log.close()
 
 
 @pytest.fixture
