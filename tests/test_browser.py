@@ -1,5 +1,7 @@
 """The site in a real browser: Debian's Chromium, headless, driven by Playwright, checked with axe-core."""
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from conftest import LANGS, report
@@ -114,13 +116,16 @@ def test_pages_read_the_same_with_javascript_off(site, browser):
         context = browser.new_context(java_script_enabled=enabled)
         page = context.new_page()
         page.goto(url(site, "fa", TEMPLATES["event"]))
+        # The "Copy link" button is the one thing JavaScript adds (it is hidden without it).
+        page.evaluate("() => document.querySelectorAll('main button[data-copy]').forEach(b => b.remove())")
         texts.append(page.inner_text("main"))
         context.close()
     assert texts[0] == texts[1] and len(texts[0]) > 500
 
 
 def test_farsi_pages_lay_out_right_to_left(site, page, tmp_path):
-    page.goto(url(site, "fa", TEMPLATES["index"]))
+    # A page with a short heading (the home page's is the campaign's demand, a full line).
+    page.goto(url(site, "fa", TEMPLATES["category"]))
     shot = tmp_path / "fa-index.png"
     page.screenshot(path=str(shot), full_page=False)
     width = page.viewport_size["width"]
@@ -284,3 +289,173 @@ def test_browsers_asking_the_site_root_for_its_icon_get_it(site, served_site, pa
     assert len(response.body()) < 2048
     with Image.open(icon) as image:
         assert image.info["sizes"] == {(16, 16), (32, 32), (48, 48)}
+
+
+# --- Layout on phones and desktops ------------------------------------------------------------
+
+EVERY_TEMPLATE = {**TEMPLATES, "poster": "posters/narges-mohammadi.html", "search": "search.html",
+                  "subscribe": "subscribe.html", "updates": "updates/index.html"}
+PHONE = {"width": 390, "height": 844}
+
+
+def templates_of(site, lang):
+    pages = {**EVERY_TEMPLATE, "tag": first_tag_page(site, lang)}
+    return {name: path for name, path in pages.items() if (site.lang_root(lang) / path).exists()}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_template_scrolls_sideways_at_320_pixels(site, page, lang):
+    """Long feed addresses, names and URLs wrap: nothing is wider than the smallest phone."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    checked = []
+    for template, path in templates_of(site, lang).items():
+        page.goto(url(site, lang, path))
+        widths = page.evaluate("""() => [document.documentElement.scrollWidth, document.documentElement.clientWidth,
+            [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 0.5
+               || e.getBoundingClientRect().left < -0.5).map(e => e.tagName + '.' + e.className).slice(0, 5)]""")
+        assert widths[0] <= widths[1] and not widths[2], (lang, template, widths)
+        checked.append(template)
+    assert len(checked) >= 14
+    report("layout", f"{lang}: no horizontal overflow at 320 px on {len(checked)} templates")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_first_story_shows_on_the_first_screen_of_a_phone(site, page, lang):
+    page.set_viewport_size(PHONE)
+    page.goto(url(site, lang, TEMPLATES["index"]))
+    header = page.locator(".site-header").bounding_box()
+    first = page.locator(".entries .entry-title >> nth=0").bounding_box()
+    assert header["height"] <= 0.2 * PHONE["height"], header
+    assert first["y"] + first["height"] <= PHONE["height"], (lang, first)
+    page.goto(url(site, lang, TEMPLATES["article"]))
+    paragraph = page.locator("main .prose p >> nth=0").bounding_box()
+    assert paragraph["y"] < PHONE["height"] - 50, (lang, paragraph)
+    report("layout", f"{lang} 390×844: header {header['height']:.0f} px, first story's title ends at "
+                     f"{first['y'] + first['height']:.0f} px; article text starts at {paragraph['y']:.0f} px")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_navigation_is_one_row_on_a_desktop(site, page, lang):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    for path in (TEMPLATES["index"], TEMPLATES["article"], TEMPLATES["prisoner"]):
+        page.goto(url(site, lang, path))
+        tops = page.evaluate("() => [...new Set([...document.querySelectorAll('.site-nav a')]"
+                             ".map(a => Math.round(a.getBoundingClientRect().top)))]")
+        assert len(tops) == 1, (lang, path, tops)
+
+
+def test_titles_in_lists_are_underlined_only_when_pointed_at_and_skip_persian_descenders(site, page):
+    page.goto(url(site, "fa", TEMPLATES["index"]))
+    title = page.locator(".entries .entry-title a >> nth=0")
+    style = "e => { const s = getComputedStyle(e); return [s.textDecorationLine, s.textDecorationSkipInk]; }"
+    assert title.evaluate(style)[0] == "none"
+    title.hover()
+    assert title.evaluate(style) == ["underline", "auto"]
+    page.goto(url(site, "fa", TEMPLATES["article"]))
+    link = page.locator("main .named-prisoners a >> nth=0")
+    line, skip = link.evaluate(style)
+    offset = link.evaluate("e => parseFloat(getComputedStyle(e).textUnderlineOffset) / parseFloat(getComputedStyle(e).fontSize)")
+    assert line == "underline" and skip == "auto" and offset >= 0.3
+
+
+def test_persian_text_is_set_larger_than_latin_text(site, page):
+    sizes = {}
+    for lang in LANGS:
+        page.goto(url(site, lang, TEMPLATES["article"]))
+        sizes[lang] = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('main .prose p')).fontSize)")
+    assert sizes["fa"] >= 1.1 * sizes["en"] and sizes["en"] == sizes["es"] >= 16, sizes
+    report("layout", f"body text: {sizes} px")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_share_buttons_are_at_least_24_by_24_pixels(site, page, lang):
+    page.set_viewport_size(PHONE)
+    for path in (TEMPLATES["article"], TEMPLATES["prisoner"]):
+        page.goto(url(site, lang, path))
+        boxes = page.evaluate("() => [...document.querySelectorAll('.share li a')]"
+                              ".map(e => { const r = e.getBoundingClientRect(); return [e.textContent, r.width, r.height]; })")
+        assert len(boxes) == 6
+        assert all(width >= 24 and height >= 24 for _, width, height in boxes), boxes
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_home_page_shows_the_status_of_the_prisoners_in_danger(site, browser, lang):
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    page.goto(url(site, lang, TEMPLATES["index"]))
+    badges = page.locator(".danger-list .badge")
+    assert badges.count() >= 2
+    for i in range(badges.count()):
+        assert badges.nth(i).is_visible() and badges.nth(i).inner_text().strip()
+    assert page.locator(".appeal .actions a").count() == 2 and page.locator(".next-event time").is_visible()
+    context.close()
+
+
+# --- Persian-aware search -----------------------------------------------------------------------
+
+def search(page, address, query):
+    page.goto(f"{address}/fa/search.html")
+    page.wait_for_selector(".search-form", state="visible")
+    page.fill("#search-query", query)
+    page.press("#search-query", "Enter")
+    page.wait_for_selector(".search-results li")
+    return page.eval_on_selector_all(".search-results li a", "links => links.map(a => a.getAttribute('href'))")
+
+
+ARABIC = str.maketrans({"ی": "ي", "ک": "ك", **{chr(0x06F0 + d): chr(0x0660 + d) for d in range(10)}})
+
+
+def test_a_query_typed_on_an_arabic_keyboard_finds_farsi_pages(served_site, page):
+    for persian in ("زندانیان", "کارزار"):
+        arabic = persian.translate(ARABIC)
+        assert arabic != persian
+        found = search(page, served_site, arabic)
+        assert found and found == search(page, served_site, persian), (persian, found)
+    style = page.eval_on_selector(".search-results", "e => getComputedStyle(e).listStyleType")
+    assert style == "persian"
+    report("search", f"fa 'زندانيان' (Arabic ي): {len(found)} results, the same as with Persian ی; "
+                     "numbered in Persian digits")
+
+
+@pytest.fixture(scope="module")
+def served_arabic_keyboard_site(tmp_path_factory):
+    """A site with one Farsi update written on an Arabic keyboard (ي, ك, Arabic-Indic digits), over HTTP."""
+    import functools
+    import http.server
+    import shutil
+    import threading
+
+    from conftest import ROOT, run_build
+
+    content = tmp_path_factory.mktemp("arabic-keyboard") / "content"
+    shutil.copytree(ROOT / "content", content)
+    (content / "updates" / "arabic-keyboard.fa.md").write_text(
+        '---\ntitle: "يادداشتي از كتابخانهٔ زندان"\ndate: 2026-11-01\nsummary: "نامه‌اي دربارهٔ كتابخانه"\n---\n\n'
+        "زندانيان در سال ١٤٠٣ براي كتابخانهٔ زندان كتاب خواستند.\n", encoding="utf-8")
+    build = run_build(content.parent / "output", content=content)
+    assert build.status == 0, build.log
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(build.output))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_a_farsi_page_written_on_an_arabic_keyboard_is_found_with_persian_letters(served_arabic_keyboard_site, page):
+    for query in ("کتابخانهٔ", "یادداشتی", "۱۴۰۳", "١٤٠٣"):
+        found = search(page, served_arabic_keyboard_site, query)
+        assert "/fa/updates/arabic-keyboard.html" in found, (query, found)
+
+
+def test_search_excerpts_keep_labels_apart_from_their_values(served_site, page):
+    page.goto(f"{served_site}/search.html")
+    page.wait_for_selector(".search-form", state="visible")
+    page.fill("#search-query", "Evin")
+    page.press("#search-query", "Enter")
+    page.wait_for_selector(".search-results li p")
+    excerpts = page.eval_on_selector_all(".search-results li p", "ps => ps.map(p => p.textContent)")
+    assert excerpts
+    for text in excerpts:
+        assert not re.search(r"[a-z.,:;)][A-Z]", text), text
+    report("search", f"en 'Evin': excerpts such as {excerpts[0][:90]!r}")

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import LANGS, PUBLISH_URL, ROOT
+from content import sources
 from pages import local_links, normalized, page_lang, parse, resolve
 
 SOLAR_HIJRI_MONTHS = ["فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
@@ -125,3 +126,109 @@ def test_pages_without_stylesheet_still_read_in_order(site):
 def test_starter_build_is_warning_free(site):
     assert "WARNING" not in site.log and "ERROR" not in site.log, site.log
 
+
+
+# --- The home page as the campaign's front ------------------------------------------------------
+
+def home(site, lang):
+    page = site.lang_root(lang) / "index.html"
+    return page, parse(page)
+
+
+def target(site, lang, page, href):
+    return resolve(site.output, page, href).relative_to(site.lang_root(lang).resolve()).as_posix()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_home_page_leads_with_the_demand_and_the_actions_that_answer_it(site, lang):
+    page, tree = home(site, lang)
+    (h1,) = tree.cssselect("main h1")
+    assert h1.getparent().get("class") == "appeal" and len(h1.text_content().split()) >= 5
+    site_name = tree.cssselect(".site-name")[0].text_content().strip()
+    assert site_name not in [h.text_content().strip() for h in tree.cssselect("main h1, main h2, main h3")]
+    actions = [target(site, lang, page, a.get("href")) for a in tree.cssselect(".appeal .actions a")]
+    assert actions == ["appeal.html", "volunteer.html"]
+    # In the order of the brief: demand, prisoners, next event, latest pieces.
+    sections = [s.get("class") for s in tree.cssselect("main .home > section")]
+    assert sections == ["appeal", "in-danger", "next-event", "latest"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_home_page_lists_the_prisoners_in_most_danger_first_with_their_status(site, lang):
+    from content_contract.content_contract import PRISONER_STATUSES
+
+    page, tree = home(site, lang)
+    statuses = {slug: meta["status"] for (slug, piece_lang), meta in sources("prisoners").items() if piece_lang == lang}
+    listed = []
+    for item in tree.cssselect(".danger-list li"):
+        slug = target(site, lang, page, item.cssselect("a")[0].get("href")).removeprefix("prisoners/")[:-5]
+        (badge,) = item.cssselect(".badge")
+        assert badge.text_content().strip() and f"badge-{statuses[slug]}" in badge.get("class")
+        listed.append(slug)
+    in_danger = [slug for slug, status in statuses.items() if status not in ("released", "executed")]
+    assert sorted(listed) == sorted(in_danger) and listed
+    ranks = [PRISONER_STATUSES.index(statuses[slug]) for slug in listed]
+    assert ranks == sorted(ranks)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_home_page_names_the_next_event_with_its_date_time_and_place(site, lang):
+    # The session's build date is 2026-11-24; the next event is the Human Rights Day vigil.
+    page, tree = home(site, lang)
+    (event,) = tree.cssselect(".next-event")
+    assert target(site, lang, page, event.cssselect("a")[0].get("href")) == "events/human-rights-day-vigil.html"
+    (time,) = event.cssselect("time")
+    assert time.get("datetime") == "2026-12-10T18:00:00-08:00"
+    meta = sources("events")[("human-rights-day-vigil", lang)]
+    assert meta["location"]["address"] in event.text_content()
+    assert {"en": "6:00", "es": "18:00", "fa": "۱۸:۰۰"}[lang] in time.text_content()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_home_page_then_lists_the_latest_pieces(site, lang):
+    page, tree = home(site, lang)
+    shown = [target(site, lang, page, e.cssselect(".entry-title a")[0].get("href"))
+             for e in tree.cssselect(".latest .entries .entry")]
+    pieces = {f"{folder}/{slug}.html": str(meta["date"]) for folder in ("updates", "events")
+              for (slug, piece_lang), meta in sources(folder).items()
+              if piece_lang == lang and meta.get("status") != "draft"}
+    newest = sorted(pieces, key=lambda path: pieces[path], reverse=True)
+    assert shown == newest[:len(shown)] and len(shown) == min(10, len(pieces))
+
+
+# --- Posters ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_prisoner_has_a_poster_with_both_scripts_status_demand_and_address(site, lang):
+    english = {slug: meta["name"] for (slug, piece_lang), meta in sources("prisoners").items() if piece_lang == "en"}
+    for (slug, piece_lang), meta in sources("prisoners").items():
+        if piece_lang != lang:
+            continue
+        page = site.lang_root(lang) / "posters" / f"{slug}.html"
+        tree = parse(page)
+        poster = tree.cssselect("main .poster")[0]
+        text = poster.text_content()
+        assert tree.cssselect("main h1")[0].text_content().strip() == meta["name"]
+        for name in (english[slug], meta["name_native"]):
+            assert name in text, (lang, slug, name)
+        assert poster.cssselect(".badge")[0].text_content().strip()
+        assert meta["name"] in poster.cssselect(".poster-demand")[0].text_content()
+        profile = f"{'' if lang == 'en' else lang + '/'}prisoners/{slug}.html"
+        assert poster.cssselect(".poster-address .url")[0].text_content().strip().endswith(profile)
+        # Not a second search hit for the prisoner: only the profile is indexed.
+        assert not tree.cssselect("[data-pagefind-body]")
+        alternates = {link.get("hreflang"): link.get("href") for link in tree.cssselect("link[hreflang]")}
+        assert all(href.endswith(f"posters/{slug}.html") for href in alternates.values()), alternates
+
+
+def test_search_folds_arabic_keyboard_letters_with_the_tag_table(site):
+    import json
+
+    from search_index import fold, search_folding
+    from tag_names.tag_names import LETTERS
+
+    assert fold("كتابخانهٔ زندانيان ١٤٠٣") == "کتابخانهٔ زندانیان ۱۴۰۳"
+    folding = json.loads(search_folding())
+    assert {ord(k): v or None for k, v in folding.items()} == LETTERS
+    (root,) = parse(site.lang_root("fa") / "search.html").cssselect("#search")
+    assert json.loads(root.get("data-fold")) == folding
