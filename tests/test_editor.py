@@ -19,6 +19,7 @@ import pytest
 import yaml
 from conftest import ROOT, report, run_build
 from pelican.settings import read_settings
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 from content_contract import PRISONER_STATUSES, check_content
@@ -243,15 +244,16 @@ def test_a_writer_creates_an_update_and_its_farsi_translation_in_the_browser(
 
     updates = repository / "content" / "updates"
     slug = "vigil-evins-letters-read-aloud"
+    # Wait inside Playwright, not in Python: the sync API runs the route handler above (and so lets the
+    # save request through) only while a Playwright call is waiting.
     try:
-        wait_for(lambda: sorted(p.name for p in updates.glob(f"{slug}.*")) == [f"{slug}.en.md", f"{slug}.fa.md"]
-                 and all(p.stat().st_size for p in updates.glob(f"{slug}.*")), "the two files")
-    except AssertionError as error:
+        page.get_by_text("Entry saved").wait_for()
+    except PlaywrightTimeout:
         page.screenshot(path=str(tmp_path / "editor.png"), full_page=True)
-        raise AssertionError(f"{error}; found {sorted(p.name for p in updates.glob(f'{slug}*'))}, "
+        raise AssertionError(f"not saved; found {sorted(p.name for p in updates.glob(f'{slug}*'))}, "
                              f"screenshot {tmp_path / 'editor.png'}; page says: "
                              f"{page.inner_text('body')[:600]!r}") from None
-    page.get_by_text("Entry saved").wait_for()
+    assert sorted(p.name for p in updates.glob(f"{slug}.*")) == [f"{slug}.en.md", f"{slug}.fa.md"]
     english = (updates / f"{slug}.en.md").read_text(encoding="utf-8")
     farsi = (updates / f"{slug}.fa.md").read_text(encoding="utf-8")
     assert english.startswith("---\n") and farsi.startswith("---\n")
