@@ -217,6 +217,10 @@ def test_every_prisoner_has_a_poster_with_both_scripts_status_demand_and_address
         assert poster.cssselect(".poster-address .url")[0].text_content().strip().endswith(profile)
         # Not a second search hit for the prisoner: only the profile is indexed.
         assert not tree.cssselect("[data-pagefind-body]")
+        profile_page = site.lang_root(lang) / "prisoners" / f"{slug}.html"
+        links = [target(site, lang, profile_page, a.get("href")) for a in parse(profile_page).cssselect(".share a[href]")
+                 if not urlsplit(a.get("href")).scheme]
+        assert f"posters/{slug}.html" in links, (lang, slug, links)
         alternates = {link.get("hreflang"): link.get("href") for link in tree.cssselect("link[hreflang]")}
         assert all(href.endswith(f"posters/{slug}.html") for href in alternates.values()), alternates
 
