@@ -104,9 +104,10 @@ def all_feeds(build):
             continue
         relative = path.relative_to(build.output).as_posix()
         feeds.append((page_lang(build.output, path), relative, etree.parse(str(path)).getroot()))
-    # Six per language, two per prisoner per language: a build that lost some is not "all valid".
+    # Eight per language (all, updates, events, status changes), two per prisoner per language: a build
+    # that lost some is not "all valid".
     prisoners = len(list((build.output / "prisoners").glob("*.html"))) - 1
-    assert len(feeds) == len(LANGS) * (6 + 2 * prisoners) and prisoners > 0, [f[1] for f in feeds]
+    assert len(feeds) == len(LANGS) * (8 + 2 * prisoners) and prisoners > 0, [f[1] for f in feeds]
     return feeds
 
 

@@ -209,3 +209,143 @@ def test_a_photo_without_consent_and_source_fails_the_build_naming_both_fields(c
         "(prisoner, family, lawyer, self-published)",
         "content/prisoners/toomaj-salehi.en.md: photo_source: missing; say where the photo comes from "
         "(who took it or gave it to us)"]
+
+
+# --- Status: badges, death sentences, days in detention, history, feeds ----------------------------
+
+PERSIAN_DIGITS = str.maketrans("0123456789,", "۰۱۲۳۴۵۶۷۸۹٬")
+DETAINED = ("imprisoned", "sentenced-to-death", "at-risk-of-execution")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_listing_of_prisoners_shows_the_status_as_words_on_a_colour(site, lang):
+    index = parse(site.lang_root(lang) / "prisoners" / "index.html")
+    cards = index.cssselect(".prisoner-card")
+    assert len(cards) == len([key for key in PROFILES if key[1] == lang])
+    for card in cards:
+        slug = card.cssselect("h3 a")[0].get("href").rsplit("/", 1)[-1].removesuffix(".html")
+        status = PROFILES[(slug, lang)]["status"]
+        (badge,) = card.cssselect(".badge")
+        assert badge.get("class") == f"badge badge-{status}"
+        assert badge.text_content() == translate(STATUS_LABELS[status], lang)
+    for slug, profile_lang in PROFILES:
+        if profile_lang == lang:
+            header = parse(profile_page(site, slug, lang)).cssselect("article.prisoner header .status-line .badge")
+            assert [b.text_content() for b in header] == [translate(STATUS_LABELS[PROFILES[(slug, lang)]["status"]],
+                                                                    lang)]
+
+
+def test_the_prisoners_index_lists_death_sentences_first(site):
+    sections = [s.get("id") for s in parse(site.output / "prisoners" / "index.html").cssselect("main section")]
+    assert sections[0] == "sentenced-to-death"
+
+
+@pytest.mark.parametrize("slug, lang", sorted(PROFILES))
+def test_a_death_sentence_stands_out_at_the_top_of_the_profile(site, slug, lang):
+    article = parse(profile_page(site, slug, lang)).cssselect("article.prisoner")[0]
+    alerts = article.cssselect(".alert")
+    if PROFILES[(slug, lang)]["status"] in ("sentenced-to-death", "at-risk-of-execution"):
+        (alert,) = alerts
+        assert alert.getprevious().tag == "header"  # right under the name, before photo and facts
+        assert PROFILES[(slug, lang)]["name"] in alert.text_content()
+        assert [a.get("href") for a in alert.cssselect("a")] == ["#take-action"]
+        assert article.cssselect("#take-action")
+    else:
+        assert alerts == []
+
+
+def test_starter_content_has_a_prisoner_under_sentence_of_death():
+    assert any(meta["status"] == "sentenced-to-death" for meta in PROFILES.values())
+
+
+@pytest.mark.parametrize("slug, lang", sorted(PROFILES))
+def test_days_in_detention_are_counted_to_the_build_date_in_the_pages_digits(site, slug, lang):
+    meta = PROFILES[(slug, lang)]
+    line = parse(profile_page(site, slug, lang)).cssselect(".status-line")[0].text_content()
+    if meta["status"] not in DETAINED:
+        assert not any(ch.isdigit() for ch in line), line
+        return
+    days = (datetime.date.fromisoformat(BUILD_DATE) - meta["arrested"]).days
+    assert days > 3000
+    expected = {"en": f"{days:,}", "es": f"{days:,}".replace(",", "."), "fa": f"{days:,}".translate(PERSIAN_DIGITS)}
+    assert expected[lang] in line, line
+    if lang == "fa":
+        assert not any("0" <= ch <= "9" for ch in line)
+
+
+@pytest.mark.parametrize("slug, lang", sorted(PROFILES))
+def test_status_history_lists_each_change_with_its_date_newest_first(site, slug, lang):
+    history = PROFILES[(slug, lang)].get("status_history", [])
+    items = parse(profile_page(site, slug, lang)).cssselect("section.history li")
+    expected = sorted(history, key=lambda change: change["date"], reverse=True)
+    assert len(items) == len(expected) and expected
+    for item, change in zip(items, expected):
+        assert item.get("id") == f"status-{change['date'].isoformat()}"
+        assert item.cssselect("time")[0].get("datetime") == change["date"].isoformat()
+        assert item.cssselect(".badge")[0].text_content() == translate(STATUS_LABELS[change["status"]], lang)
+        assert change.get("note", "") in item.text_content()
+    assert max(history, key=lambda change: change["date"])["status"] == PROFILES[(slug, lang)]["status"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("kind", ["atom", "rss"])
+def test_the_status_feed_holds_every_change_of_every_prisoner_in_that_language(published, lang, kind):
+    path = published.lang_root(lang) / "feeds" / f"status.{kind}.xml"
+    feed = feedparser.parse(path.read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.feed.title.endswith(translate("Status changes", lang))
+    expected = sorted(((change["date"], slug, change["status"]) for (slug, profile_lang), meta in PROFILES.items()
+                       if profile_lang == lang for change in meta.get("status_history", [])), reverse=True)
+    assert len(feed.entries) == len(expected) >= 6
+    prefix = PUBLISH_URL + ("" if lang == "en" else f"/{lang}")
+    dates = []
+    for entry in feed.entries:
+        page, anchor = entry.link.split("#")
+        slug = page.removeprefix(prefix + "/prisoners/").removesuffix(".html")
+        assert entry.title.startswith(PROFILES[(slug, lang)]["name"] + ": ")
+        day = datetime.date.fromisoformat(anchor.removeprefix("status-"))
+        (status,) = [change["status"] for change in PROFILES[(slug, lang)]["status_history"] if change["date"] == day]
+        assert entry.title.endswith(translate(STATUS_LABELS[status], lang))
+        assert parse(published.lang_root(lang) / "prisoners" / f"{slug}.html").cssselect(f"#{anchor}")
+        dates.append(day)
+    assert dates == sorted(dates, reverse=True)
+    assert len({entry.id for entry in feed.entries}) == len(feed.entries)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_subscribe_page_and_the_index_offer_the_status_feeds(site, lang):
+    root = site.lang_root(lang)
+    for page in (root / "subscribe.html", root / "prisoners" / "index.html"):
+        targets = {resolve(site.output, page, a.get("href")) for a in parse(page).cssselect("main a")}
+        assert {(root / "feeds" / f"status.{kind}.xml").resolve() for kind in ("atom", "rss")} <= targets, page
+
+
+def test_status_history_mistakes_fail_the_build_one_line_each_naming_file_and_field(content_copy, tmp_path):
+    def edit(name, old, new):
+        path = content_copy / "prisoners" / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    edit("toomaj-salehi.en.md", "{date: 2024-12-01, status: released", "{date: 2024-12-01, status: freed")
+    edit("toomaj-salehi.es.md", "{date: 2024-06-22,", "{date: 2024-04-24,")
+    edit("toomaj-salehi.fa.md", "{date: 2024-12-01, status: released", "{date: 2024-12-01, status: imprisoned")
+    edit("narges-mohammadi.en.md", "{date: 2021-11-16, status: imprisoned,", "{day: 2021-11-16, status: imprisoned,")
+    edit("narges-mohammadi.es.md", "{date: 2024-12-04,", "{date: 2024-12-40,")
+    edit("ahmadreza-djalali.en.md", "action_review: 2027-03-31\n", "")
+    build = run_build(tmp_path / "output", content=content_copy)
+    assert build.status != 0
+    assert build.log.strip().splitlines() == [
+        "content/prisoners/ahmadreza-djalali.en.md: action_review: missing; an action kit needs the date after "
+        "which the action must be checked again",
+        "content/prisoners/narges-mohammadi.en.md: status_history: change 1: day: unknown field; use date, status "
+        "and note",
+        'content/prisoners/narges-mohammadi.es.md: status_history: "2024-12-40" is not a date that exists (expected '
+        "YYYY-MM-DD or YYYY-MM-DD HH:MM)",
+        "content/prisoners/toomaj-salehi.en.md: status_history: change 4: status: 'freed' is not one of "
+        "sentenced-to-death, at-risk-of-execution, imprisoned, disappeared, on-furlough, released, executed, unknown",
+        "content/prisoners/toomaj-salehi.es.md: status_history: change 3: date: 2024-04-24 is given twice; write "
+        "one change per day",
+        "content/prisoners/toomaj-salehi.fa.md: status_history: the latest change (2024-12-01) is 'imprisoned' but "
+        "status is 'released'; make them agree",
+    ]

@@ -324,7 +324,10 @@ def check_file(path: str, shown: str, section: str, languages, slugs) -> list[st
     try:
         meta, structure = load_front_matter(match["yaml"])
     except ImpossibleDate as error:
-        field = match["yaml"].splitlines()[error.problem_mark.line].split(":", 1)[0].strip(" -")
+        lines, line = match["yaml"].splitlines(), error.problem_mark.line
+        while line > 0 and lines[line][:1] in (" ", "\t", "-"):  # inside a list or mapping: name its field
+            line -= 1
+        field = lines[line].split(":", 1)[0].strip(" -")
         return [*problems, f"{shown}: {field}: {error.problem} ({DATE_HINT})"]
     except yaml.reader.ReaderError as error:
         return [*problems, f"{shown}: front-matter: contains an invisible control character "

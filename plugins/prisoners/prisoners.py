@@ -61,6 +61,7 @@ class StatusFeedItem:
     date: datetime.datetime
     summary: str
     content: str
+    author: str = ""
 
     def get_content(self, site_url) -> str:
         return self.content
@@ -183,7 +184,8 @@ class PrisonersGenerator(CachingGenerator):
             arrested = _as_date(prisoner.metadata.get("arrested"))
             detained = bool(arrested) and prisoner.detention in DETAINED_STATUSES
             prisoner.time_in_prison = years_and_months(arrested, today) if detained else None
-            prisoner.days_detained = local_count(max((today - arrested).days, 0), lang) if detained else None
+            prisoner.days_count = max((today - arrested).days, 0) if detained else None
+            prisoner.days_detained = local_count(prisoner.days_count, lang) if detained else None
             prisoner.death_penalty = prisoner.detention in DEATH_PENALTY_STATUSES
             prisoner.history = status_history(prisoner.metadata.get("status_history"))
             prisoner.timeline = timelines.get(prisoner.slug, [])
@@ -254,7 +256,8 @@ class PrisonersGenerator(CachingGenerator):
                     url=f"{prisoner.url}#{change.anchor}",
                     date=datetime.datetime.combine(change.date, datetime.time(), datetime.timezone.utc),
                     summary=escape(change.note or label),
-                    content=f"<p>{escape(prisoner.title)}: {escape(label)}</p>{note}"))
+                    content=f"<p>{escape(prisoner.title)}: {escape(label)}</p>{note}",
+                    author=str(self.settings.get("AUTHOR") or "")))
         return sorted(items, key=lambda item: (item.date, item.title), reverse=True)
 
     def generate_output(self, writer):
