@@ -1,8 +1,10 @@
 """Everyday tasks: `invoke --list`. Each one calls Pelican or a plugin function."""
 
 import datetime
+import json
 import os
 import shutil
+import subprocess
 import sys
 
 from invoke import task
@@ -10,6 +12,7 @@ from invoke import task
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins"))
 
 from content_contract import check_content, code_quality_report, github_annotations  # noqa: E402
+from editor import local_backend  # noqa: E402
 from pelican.settings import read_settings  # noqa: E402
 from scaffold import ScaffoldError, new_piece  # noqa: E402
 from site_build import build as build_site  # noqa: E402
@@ -118,6 +121,24 @@ def preview(c, number, output="output-preview"):
     if status:
         sys.exit(status)
     print(os.environ["SITEURL"])
+
+
+@task(help={"port": "the editor's port (default 8000)", "backend_port": "decap-server's port (default 8081)",
+            "commit": "commit each save with git"})
+def editor(c, port=8000, backend_port=8081, commit=False):
+    """Write in the browser on this computer: the web editor at http://127.0.0.1:PORT/admin/index.html saves into content/."""
+    backend_url = f"http://127.0.0.1:{backend_port}/api/v1"
+    status = build_site("pelicanconf.py", OUTPUT, extra_args=[
+        "--extra-settings", "EDITOR=true", f"EDITOR_LOCAL_BACKEND={json.dumps(backend_url)}"])
+    if status:
+        sys.exit(status)
+    command, env = local_backend(os.getcwd(), backend_port, commit=commit)
+    backend = subprocess.Popen(command, env=env)
+    print(f"Open http://127.0.0.1:{port}/admin/index.html and choose Login; Ctrl+C stops the editor.")
+    try:
+        c.run(f"{sys.executable} -m http.server --bind 127.0.0.1 --directory {OUTPUT} {int(port)}", pty=False)
+    finally:
+        backend.terminate()
 
 
 @task

@@ -24,13 +24,12 @@ from playwright.sync_api import sync_playwright
 
 from content_contract import PRISONER_STATUSES, check_content
 from content_contract.content_contract import SECTIONS
-from editor import admin_page, editor_config
+from editor import admin_page, editor_config, local_backend
 from editor.editor import PACKAGE, bundle_files
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
-SERVER = ROOT / "node_modules" / "decap-server" / "dist" / "index.js"
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 DEADLINE = 60
 
@@ -149,10 +148,10 @@ def repository(tmp_path):
 @pytest.fixture
 def decap_server(repository, backend_port):
     url = f"http://127.0.0.1:{backend_port}/api/v1"
-    env = {**os.environ, "PORT": str(backend_port), "BIND_HOST": "127.0.0.1", "MODE": "fs",
-           "GIT_REPO_DIRECTORY": str(repository), "LOG_LEVEL": "warn"}
+    command, env = local_backend(str(repository), backend_port)
+    assert env["BIND_HOST"] == "127.0.0.1"
     log = open(repository.parent / "decap-server.log", "w")  # a file, so the server never blocks on a full pipe
-    process = subprocess.Popen(["node", str(SERVER)], cwd=repository, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(command, cwd=repository, env=env, stdout=log, stderr=subprocess.STDOUT)
 
     def answers():
         if process.poll() is not None:

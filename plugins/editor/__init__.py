@@ -1,3 +1,3 @@
-from .editor import admin_page, bundle_files, editor_config, register, write_admin
+from .editor import admin_page, bundle_files, editor_config, local_backend, register, write_admin
 
-__all__ = ["admin_page", "bundle_files", "editor_config", "register", "write_admin"]
+__all__ = ["admin_page", "bundle_files", "editor_config", "local_backend", "register", "write_admin"]

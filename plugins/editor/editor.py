@@ -29,6 +29,7 @@ from content_contract.content_contract import (
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PACKAGE = os.path.join(ROOT, "node_modules", "decap-cms")
+LOCAL_SERVER = os.path.join(ROOT, "node_modules", "decap-server", "dist", "index.js")
 # YAML parser for reading files in the browser (a UMD file, global jsyaml).
 JS_YAML = os.path.join("js-yaml", "dist", "js-yaml.min.js")
 ADMIN = "admin"
@@ -378,3 +379,12 @@ def say(line: str) -> None:
 
 def register():
     signals.finalized.connect(write_editor)
+
+
+def local_backend(repository: str, port: int = 8081, commit: bool = False) -> tuple[list[str], dict]:
+    """decap-server's command and environment: it writes the editor's saves into
+    `repository`'s files (and commits each one with `commit`), listening on
+    loopback only, since it accepts writes from anyone who can reach it."""
+    env = {**os.environ, "PORT": str(port), "BIND_HOST": "127.0.0.1", "MODE": "git" if commit else "fs",
+           "GIT_REPO_DIRECTORY": os.path.abspath(repository), "LOG_LEVEL": "warn"}
+    return ["node", LOCAL_SERVER], env
