@@ -50,7 +50,7 @@ def first_tag_page(site, lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_template_has_no_wcag_22_aa_violation(site, page, lang):
     axe = Axe()
-    pages = {**TEMPLATES, "tag": first_tag_page(site, lang)}
+    pages = {**EVERY_TEMPLATE, "tag": first_tag_page(site, lang)}
     for template, path in pages.items():
         if not (site.lang_root(lang) / path).exists():
             continue
