@@ -95,3 +95,14 @@ def test_printed_links_to_other_sites_show_their_address(site, page):
                         "addresses of links to other sites printed after them")
     finally:
         page.emulate_media(media="screen")
+
+
+def test_the_poster_offers_a_print_button_where_javascript_runs(site, page):
+    page.goto(url(site, "fa", "posters/narges-mohammadi.html"))
+    button = page.locator("button[data-print]")
+    assert button.is_visible() and button.inner_text() == "چاپ این پوستر"
+    page.emulate_media(media="print")
+    try:
+        assert not button.is_visible()
+    finally:
+        page.emulate_media(media="screen")
