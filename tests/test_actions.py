@@ -291,3 +291,24 @@ def test_starter_pages_show_the_campaigns_illustrations_with_description_and_lin
         (og,) = tree.cssselect('meta[property="og:image"]')
         assert og.get("content") == f"{PUBLISH_URL}/images/{image.removesuffix('.png')}-1200.png"
         assert meta["image_credit"] in tree.cssselect("figure.lead-image figcaption")[0].text_content()
+
+
+def test_every_page_has_a_link_preview_image_the_sites_card_in_its_language_without_one(published):
+    for page in published.pages():
+        tree = parse(page)
+        (og,) = tree.cssselect('meta[property="og:image"]')
+        lang = tree.get("lang")
+        path = unquote(urlsplit(og.get("content")).path).removeprefix(urlsplit(PUBLISH_URL).path + "/")
+        assert (published.output / path).is_file(), page
+        has_own = tree.cssselect("figure.lead-image img")
+        if not has_own:
+            assert path == f"images/social-card-{lang}-1200.png", page
+            alt = tree.cssselect('meta[property="og:image:alt"]')[0].get("content")
+            assert alt == tree.cssselect('meta[property="og:site_name"]')[0].get("content")
+
+
+def test_the_social_cards_name_the_site_in_each_language():
+    from PIL import Image
+    for lang in LANGS:
+        with Image.open(ROOT / "content" / "images" / f"social-card-{lang}.png") as card:
+            assert card.size == (1200, 630)

@@ -349,3 +349,14 @@ def test_status_history_mistakes_fail_the_build_one_line_each_naming_file_and_fi
         "content/prisoners/toomaj-salehi.fa.md: status_history: the latest change (2024-12-01) is 'imprisoned' but "
         "status is 'released'; make them agree",
     ]
+
+
+def test_pieces_show_the_status_of_each_prisoner_they_name(site):
+    checked = 0
+    for (slug, lang), meta in sources("updates").items():
+        page = site.lang_root(lang) / "updates" / f"{slug}.html"
+        badges = parse(page).cssselect(".named-prisoners .badge")
+        assert [b.text_content() for b in badges] == [
+            translate(STATUS_LABELS[PROFILES[(name, lang)]["status"]], lang) for name in meta.get("prisoners", [])]
+        checked += len(badges)
+    assert checked >= 3

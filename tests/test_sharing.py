@@ -96,7 +96,8 @@ def test_subscribe_page_lists_every_feed_with_its_public_address(published, lang
     root = PUBLISH_URL + ("" if lang == "en" else f"/{lang}")
     codes = {c.text_content() for c in tree.cssselect("main code")}
     expected = {f"{root}/feeds/all.atom.xml", f"{root}/feeds/all.rss.xml", f"{root}/feeds/updates.atom.xml",
-                f"{root}/feeds/events.atom.xml", f"{root}/events/calendar.ics"}
+                f"{root}/feeds/events.atom.xml", f"{root}/events/calendar.ics",
+                f"{root}/feeds/status.atom.xml", f"{root}/feeds/status.rss.xml"}
     expected |= {f"{root}/feeds/prisoners/{slug}.atom.xml" for slug, profile_lang in sources("prisoners")
                  if profile_lang == lang}
     assert codes == expected

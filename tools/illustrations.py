@@ -7,7 +7,13 @@ in IMAGE_WIDTHS, WebP with a PNG fallback).
 - vigil-candles.png: a row of lit candles at night, for vigils and the Volunteer page;
 - letters.png: letters flying towards a lit candle, for the Appeal page.
 
-Both are 1200×630, the size link previews (Open Graph) show best.
+Both are 1200×630, the size link previews (Open Graph) show best, as are
+
+- social-card-<lang>.png: the site's name in each language over the candles,
+  the link preview of every page that has no image of its own. Persian is
+  set in the theme's Vazirmatn (with Raqm, Pillow's text shaping), English
+  and Spanish in DejaVu Sans (Debian's fonts-dejavu-core); run the script
+  again when SITENAME changes.
 """
 
 import math
@@ -15,7 +21,7 @@ import os
 import random
 import sys
 
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "plugins"))
 from host_files.icon import ACCENT, CORE, FLAME, PAPER, teardrop  # noqa: E402
@@ -104,6 +110,55 @@ def letters() -> Image.Image:
     return image.resize((WIDTH, HEIGHT), Image.LANCZOS)
 
 
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+PERSIAN_FONT = os.path.join(ROOT, "theme", "static", "fonts", "vazirmatn-bold.woff2")
+LATIN_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+
+
+def site_names() -> dict:
+    """{lang: (SITENAME, SITESUBTITLE)} from pelicanconf.py."""
+    sys.path.insert(0, ROOT)
+    import pelicanconf
+    names = {pelicanconf.DEFAULT_LANG: (pelicanconf.SITENAME, pelicanconf.SITESUBTITLE)}
+    for lang, settings in pelicanconf.I18N_SUBSITES.items():
+        names[lang] = (settings["SITENAME"], settings["SITESUBTITLE"])
+    return names
+
+
+def wrapped(pen, text, font, width, **options) -> list[str]:
+    """`text` in lines no wider than `width`."""
+    lines, line = [], ""
+    for word in text.split():
+        trial = f"{line} {word}".strip()
+        if line and pen.textlength(trial, font=font, **options) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = trial
+    return [*lines, line]
+
+
+def social_card(name: str, subtitle: str, lang: str) -> Image.Image:
+    image = Image.new("RGB", (WIDTH, HEIGHT), NIGHT)
+    image.paste(vigil_candles(), (0, 250))  # the candles' upper half below the words
+    pen = ImageDraw.Draw(image)
+    rtl = lang == "fa"
+    options = {"direction": "rtl", "language": "fa"} if rtl else {"language": lang}
+    path = PERSIAN_FONT if rtl else LATIN_FONT
+    big = ImageFont.truetype(path, 64, layout_engine=ImageFont.Layout.RAQM)
+    small = ImageFont.truetype(path, 30, layout_engine=ImageFont.Layout.RAQM)
+    x, anchor = (WIDTH - 70, "ra") if rtl else (70, "la")
+    y = 60
+    for line in wrapped(pen, name, big, WIDTH - 140, **options):
+        pen.text((x, y), line, font=big, fill=PAPER, anchor=anchor, **options)
+        y += 84
+    y += 10
+    for line in wrapped(pen, subtitle, small, WIDTH - 140, **options):
+        pen.text((x, y), line, font=small, fill=FLAME, anchor=anchor, **options)
+        y += 44
+    return image
+
+
 def save(image: Image.Image, path: str) -> None:
     image.quantize(colors=COLOURS, method=Image.Quantize.MEDIANCUT).save(path, "PNG", optimize=True)
     print(f"{path}: {os.path.getsize(path)} bytes")
@@ -113,6 +168,8 @@ def main(folder: str) -> None:
     os.makedirs(folder, exist_ok=True)
     save(vigil_candles(), os.path.join(folder, "vigil-candles.png"))
     save(letters(), os.path.join(folder, "letters.png"))
+    for lang, (name, subtitle) in site_names().items():
+        save(social_card(name, subtitle, lang), os.path.join(folder, f"social-card-{lang}.png"))
 
 
 if __name__ == "__main__":
