@@ -52,8 +52,17 @@ OPTIONAL = {
         ("photo: portrait.jpg", "a file in content/images/"),
         ('photo_alt: "What the photo shows"', ""),
         ('photo_credit: "Photo: …"', ""),
+        ("photo_consent: family", "required with photo: prisoner, family, lawyer or self-published"),
+        ('photo_source: "Given to the campaign by the family"', "required with photo"),
         ('summary: "One sentence about who they are."', ""),
         ("modified: {today}", "when the facts were last checked"),
+        ('status_history: [{{date: {today}, status: unknown, note: "…"}}]', "every change; the latest is status"),
+        ('action_to: ["Head of the Judiciary, …"]', "the action kit: whom to write to, one text each"),
+        ('action_salutation: "Dear …,"', ""),
+        ('action_subject: "…"', "the email's subject"),
+        ('action_letter: "…"', "the sample letter; several paragraphs: action_letter: | then indented lines"),
+        ('action_solidarity: "…"', "to the prisoner: warm, no politics, nothing about the case"),
+        ("action_review: {today}", "after this day the kit says it may be out of date"),
     ],
 }
 OPTIONAL["events"] = [
