@@ -312,3 +312,10 @@ def test_the_social_cards_name_the_site_in_each_language():
     for lang in LANGS:
         with Image.open(ROOT / "content" / "images" / f"social-card-{lang}.png") as card:
             assert card.size == (1200, 630)
+
+
+def test_a_form_endpoint_that_is_not_https_fails_the_build_in_one_line(tmp_path):
+    build = run_build(tmp_path / "output", overrides={"APPEAL_FORM_ACTION": "http://forms.example.org/f"})
+    assert build.status != 0
+    assert build.log.strip() == ("APPEAL_FORM_ACTION: 'http://forms.example.org/f' is not an https:// address; "
+                                 "signatures must travel encrypted (leave it empty to sign by email)")

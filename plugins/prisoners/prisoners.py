@@ -287,6 +287,11 @@ def get_generators(pelican_obj):
 def limit_form_action(pelican_obj):
     """form-action in the Content-Security-Policy: this site, and the appeal form's host when it has one."""
     settings = pelican_obj.settings
+    action = settings.get("APPEAL_FORM_ACTION")
+    if action and not (urlsplit(str(action)).scheme == "https" and urlsplit(str(action)).netloc):
+        # Names and email addresses must not cross the network readable by anyone on the way.
+        raise SystemExit(f"APPEAL_FORM_ACTION: {action!r} is not an https:// address; signatures must travel "
+                         "encrypted (leave it empty to sign by email)")
     if settings.get("CONTENT_SECURITY_POLICY"):
         settings["CONTENT_SECURITY_POLICY"] = form_action_policy(settings["CONTENT_SECURITY_POLICY"],
                                                                  settings.get("APPEAL_FORM_ACTION"))
