@@ -179,7 +179,7 @@ def assert_refused(build, output: Path, *expected: str) -> None:
 
 def test_symbolic_links_anywhere_in_content_are_refused_and_publish_nothing(content_copy, tmp_path):
     images = content_copy / "images"
-    images.mkdir()
+    images.mkdir(exist_ok=True)
     (images / "environ.jpg").symlink_to("/proc/self/environ")
     (images / "passwd.png").symlink_to("/etc/passwd")
     (content_copy / "updates" / "hosts.en.md").symlink_to("/etc/hosts")
@@ -216,7 +216,7 @@ def photos_in_every_language(tmp_path_factory):
     """Photos with GPS, XMP and comments, used in the body of a Farsi and a Spanish piece and as lead images."""
     content = tmp_path_factory.mktemp("photos") / "content"
     shutil.copytree(ROOT / "content", content)
-    (content / "images").mkdir()
+    (content / "images").mkdir(exist_ok=True)
     jpeg_with_location(content / "images" / "evin-gate.jpg")
     webp_with_location(content / "images" / "banner.webp")
     for lang in ("fa", "es"):
@@ -252,7 +252,7 @@ def test_images_in_translated_bodies_link_to_the_cleaned_copy(photos_in_every_la
 
 def test_images_that_cannot_be_cleaned_or_decoded_safely_are_refused_by_name(content_copy, tmp_path):
     images = content_copy / "images"
-    images.mkdir()
+    images.mkdir(exist_ok=True)
     heic_with_location(images / "from-phone.heic")
     (images / "logo.svg").write_text(SVG_WITH_SCRIPT)
     (images / "page.html").write_text("<script>alert(1)</script>")
