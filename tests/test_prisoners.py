@@ -174,7 +174,8 @@ def test_a_profile_photo_is_shown_with_its_description_in_every_subsite(content_
     profile = content_copy / "prisoners" / "narges-mohammadi.fa.md"
     profile.write_text(profile.read_text(encoding="utf-8").replace(
         "status:", 'photo: portrait.png\nphoto_alt: "چهرهٔ نرگس محمدی"\nphoto_consent: family\n'
-                   'photo_source: "Given to the campaign by her family"\nstatus:', 1), encoding="utf-8")
+                   'photo_source: "Given to the campaign by her family"\nphoto_credit: "خانوادهٔ او"\nstatus:', 1),
+        encoding="utf-8")
     build = run_build(tmp_path / "output", content=content_copy)
     assert build.status == 0, build.log
     for page in (build.output / "fa" / "prisoners" / "narges-mohammadi.html", build.output / "fa" / "prisoners" / "index.html"):
@@ -184,6 +185,11 @@ def test_a_profile_photo_is_shown_with_its_description_in_every_subsite(content_
         assert target.is_file()
         assert img.get("alt") == "چهرهٔ نرگس محمدی"
         assert img.get("width") and img.get("height")
+    profile_tree = parse(build.output / "fa" / "prisoners" / "narges-mohammadi.html")
+    (figure,) = profile_tree.cssselect("figure.lead-image")
+    assert "خانوادهٔ او" in figure.cssselect("figcaption")[0].text_content()
+    assert [c.strip().split(" ")[1] for c in figure.cssselect("source")[0].get("srcset").split(",")] == ["480w", "600w"]
+    assert "Given to the campaign" not in profile_tree.text_content()  # the source is for volunteers, not readers
 
 
 def test_a_missing_photo_fails_the_build_naming_the_file(content_copy, tmp_path):
