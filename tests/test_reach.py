@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from conftest import LANGS, PUBLISH_URL, ROOT, report, run_build
+from hostile import jpeg_with_location
 from lxml import etree
 from PIL import Image
 from pages import local_links, page_lang, parse, resolve
@@ -73,16 +74,6 @@ def test_no_page_or_feed_requests_anything_from_another_host(published):
 
 
 # --- Images -----------------------------------------------------------------------------------
-
-def jpeg_with_location(path: Path, size=(1600, 1000)):
-    image = Image.new("RGB", size, (140, 40, 40))
-    exif = Image.Exif()
-    exif[0x010F] = "PhoneMaker"
-    exif[0x0132] = "2026:11:20 18:05:00"
-    gps = exif.get_ifd(0x8825)
-    gps[1], gps[2], gps[3], gps[4] = "N", (35.0, 41.0, 30.0), "E", (51.0, 25.0, 10.0)
-    image.save(path, exif=exif, quality=90, icc_profile=b"\0" * 128)
-
 
 @pytest.fixture(scope="module")
 def with_photos(tmp_path_factory):
