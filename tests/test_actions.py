@@ -319,3 +319,10 @@ def test_a_form_endpoint_that_is_not_https_fails_the_build_in_one_line(tmp_path)
     assert build.status != 0
     assert build.log.strip() == ("APPEAL_FORM_ACTION: 'http://forms.example.org/f' is not an https:// address; "
                                  "signatures must travel encrypted (leave it empty to sign by email)")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_prisoners_index_leads_to_each_action_kit(site, lang):
+    page = site.lang_root(lang) / "prisoners" / "index.html"
+    links = {a.get("href") for a in parse(page).cssselect(".prisoner-card a") if a.get("href").endswith("#take-action")}
+    assert links == {f"../prisoners/{slug}.html#take-action" for slug, kit_lang in KITS if kit_lang == lang}
