@@ -366,3 +366,25 @@ def test_pieces_show_the_status_of_each_prisoner_they_name(site):
             translate(STATUS_LABELS[PROFILES[(name, lang)]["status"]], lang) for name in meta.get("prisoners", [])]
         checked += len(badges)
     assert checked >= 3
+
+
+def test_a_prisoner_at_risk_of_execution_is_flagged_and_counted_as_detained(content_copy, tmp_path):
+    for lang in LANGS:
+        path = content_copy / "prisoners" / f"narges-mohammadi.{lang}.md"
+        text = path.read_text(encoding="utf-8").replace('status: "on-furlough"', 'status: "at-risk-of-execution"')
+        text = text.replace("status_history:\n", "status_history:\n  - {date: 2026-11-01, status: at-risk-of-execution}\n")
+        path.write_text(text, encoding="utf-8")
+    build = run_build(tmp_path / "output", content=content_copy)
+    assert build.status == 0, build.log
+    for lang in LANGS:
+        page = parse(build.lang_root(lang) / "prisoners" / "narges-mohammadi.html")
+        name = PROFILES[("narges-mohammadi", lang)]["name"]
+        (alert,) = page.cssselect(".alert")
+        assert alert.text_content().strip().startswith(
+            translate("%(name)s faces a charge that carries the death penalty.", lang).replace("%(name)s", name))
+        days = (datetime.date.fromisoformat(BUILD_DATE) - PROFILES[("narges-mohammadi", lang)]["arrested"]).days
+        digits = str(days % 1000).zfill(3).translate(PERSIAN_DIGITS) if lang == "fa" else str(days % 1000).zfill(3)
+        assert digits in page.cssselect(".status-line")[0].text_content()
+        index = parse(build.lang_root(lang) / "prisoners" / "index.html")
+        assert [s.get("id") for s in index.cssselect("main section")][:2] == ["sentenced-to-death",
+                                                                              "at-risk-of-execution"]
