@@ -24,7 +24,7 @@ def test_share_links_carry_the_title_and_public_address_encoded_as_utf8(publishe
     for page, title, lang, path in shared_pages(published):
         public = f"{PUBLISH_URL}{'' if lang == 'en' else '/' + lang}/{path}"
         links = {urlsplit(a.get("href")).netloc or "mailto": a.get("href")
-                 for a in parse(page).cssselect(".share a")}
+                 for a in parse(page).cssselect(".share ul a")}
         assert set(links) == SHARE_HOSTS | {"mailto"}, page
         for host, href in links.items():
             assert href.isascii(), f"{href} must be percent-encoded"
