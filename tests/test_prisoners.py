@@ -388,3 +388,17 @@ def test_a_prisoner_at_risk_of_execution_is_flagged_and_counted_as_detained(cont
         index = parse(build.lang_root(lang) / "prisoners" / "index.html")
         assert [s.get("id") for s in index.cssselect("main section")][:2] == ["sentenced-to-death",
                                                                               "at-risk-of-execution"]
+
+
+def test_farsi_profiles_mark_a_birth_year_as_gregorian(site):
+    from persiantools.digits import en_to_fa
+
+    for (slug, lang), meta in sources("prisoners").items():
+        if "born" not in meta:
+            continue
+        facts = parse(site.lang_root(lang) / "prisoners" / f"{slug}.html").cssselect("dd")
+        shown = [dd.text_content() for dd in facts if str(meta["born"]) in dd.text_content()
+                 or en_to_fa(str(meta["born"])) in dd.text_content()]
+        # Farsi readers count years in the Solar Hijri calendar: 1972 alone reads as a year of it.
+        expected = f"{en_to_fa(str(meta['born']))} میلادی" if lang == "fa" else str(meta["born"])
+        assert shown == [expected], (slug, lang, shown)
