@@ -70,6 +70,9 @@ def test_config_has_one_collection_per_section_with_the_contracts_fields():
         assert {name for name, f in editor_fields.items() if f.get("required", True)} == set(required), section
     prisoner = {f["name"]: f for f in collections["prisoners"]["fields"]}
     assert prisoner["status"]["widget"] == "select" and prisoner["status"]["options"] == list(PRISONER_STATUSES)
+    # Letters and addresses run over several lines: text boxes, and one per addressee, not a comma list.
+    assert prisoner["action_letter"]["widget"] == prisoner["action_solidarity"]["widget"] == "text"
+    assert prisoner["action_to"]["widget"] == "list" and prisoner["action_to"]["field"]["widget"] == "text"
     event = {f["name"]: f for f in collections["events"]["fields"]}
     assert event["start"]["format"] == "YYYY-MM-DD HH:mm"
     assert [f["name"] for f in event["location"]["fields"]] == ["name", "address"]

@@ -67,12 +67,16 @@ def _label(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
+# Fields whose text runs over several lines or paragraphs.
+LONG_TEXT = {"summary", "sentence", "action_letter", "action_solidarity", "action_to"}
+
+
 def field_widget(name: str, kind) -> dict:
     """The Decap field for one contract field (without label, required and i18n)."""
     if isinstance(kind, tuple):
         return {"widget": "select", "options": list(kind)}
     if kind == TEXT:
-        return {"widget": "text" if name in ("summary", "sentence") else "string"}
+        return {"widget": "text" if name in LONG_TEXT else "string"}
     if kind == DATE:
         # Stored as YYYY-MM-DD, which YAML reads as a date.
         return {"widget": "datetime", "date_format": "YYYY-MM-DD", "time_format": False, "format": "YYYY-MM-DD",
@@ -80,6 +84,9 @@ def field_widget(name: str, kind) -> dict:
     if kind == EVENT_TIME:
         return {"widget": "datetime", "format": "YYYY-MM-DD HH:mm", "date_format": "YYYY-MM-DD",
                 "time_format": "HH:mm"}
+    if kind in (LIST, TAGS) and name in LONG_TEXT:
+        # Each item has lines of its own (an address on an envelope): a text box per item, not commas.
+        return {"widget": "list", "field": {"label": "Addressee", "name": "item", "widget": "text"}}
     if kind in (LIST, TAGS):
         return {"widget": "list"}
     if kind == YEAR:
