@@ -4,6 +4,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import yaml
+from babel.messages.pofile import read_po
 from conftest import ROOT
 
 
@@ -35,3 +36,21 @@ def langs_by_slug(folder: str) -> dict:
     for slug, lang in sources(folder):
         langs[slug].add(lang)
     return langs
+
+
+def content_versions():
+    """{(folder, slug): {lang: file}} read from the content file names."""
+    versions = defaultdict(dict)
+    for folder in ("updates", "events", "pages"):
+        for path in (ROOT / "content" / folder).glob("*.md"):
+            slug, lang, _ = path.name.split(".")
+            versions[(folder, slug)][lang] = path
+    return versions
+
+
+def translate(text, lang):
+    """The interface text `text` as the theme's catalog for `lang` has it."""
+    if lang == "en":
+        return text
+    with open(ROOT / "theme" / "translations" / lang / "LC_MESSAGES" / "messages.po", "rb") as po:
+        return read_po(po)[text].string

@@ -8,11 +8,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from browser import WCAG_22_AA, launch
 from conftest import LANGS, PUBLISH_URL, ROOT, report, run_build
-from content import sources
+from content import sources, translate
 from pages import parse, resolve
 from playwright.sync_api import sync_playwright
-from test_prisoners import translate
 
 PROFILES = sources("prisoners")
 PAGES = sources("pages")
@@ -216,16 +216,12 @@ def test_pages_with_the_form_and_the_kits_pass_the_nu_html_checker(with_form, em
 
 # --- In a browser: accessibility, target sizes, printing --------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 @pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(playwright)
         yield browser
         browser.close()
 

@@ -4,26 +4,17 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from browser import TEMPLATES, WCAG_22_AA, launch, url
 from conftest import LANGS, report
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-TEMPLATES = {
-    "index": "index.html", "article": "updates/letters-to-evin.html", "event": "events/human-rights-day-vigil.html",
-    "page": "appeal.html", "category": "events/index.html", "tags": "tags/index.html",
-    "archives": "archives.html", "404": "404.html", "prisoner": "prisoners/narges-mohammadi.html",
-    "prisoners": "prisoners/index.html", "mirrors": "mirrors.html",
-}
 
 
 @pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(playwright)
         yield browser
         browser.close()
 
@@ -37,9 +28,6 @@ def page(browser):
     yield page
     context.close()
 
-
-def url(build, lang, path):
-    return (build.lang_root(lang) / path).as_uri()
 
 
 def first_tag_page(site, lang):

@@ -3,7 +3,6 @@ driven in Debian's Chromium against decap-server on loopback, writing files that
 
 import functools
 import json
-import os
 import re
 import shutil
 import socket
@@ -17,6 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from browser import launch
 from conftest import ROOT, report, run_build
 from pelican.settings import read_settings
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -27,9 +27,6 @@ from content_contract.content_contract import SECTIONS
 from editor import admin_page, editor_config, local_backend
 from editor.editor import PACKAGE, bundle_files
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 DEADLINE = 60
 
@@ -200,7 +197,7 @@ def site_server(editor_site):
 @pytest.fixture
 def browser_page():
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(playwright)
         try:
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             page = context.new_page()

@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 from conftest import LANGS, PUBLISH_URL
 from pages import page_lang, parse, resolve
-from test_languages import content_versions
+from content import content_versions
 
 FEEDS = ["all.atom.xml", "all.rss.xml", "updates.atom.xml", "updates.rss.xml",
          "events.atom.xml", "events.rss.xml"]

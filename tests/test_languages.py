@@ -1,20 +1,10 @@
 """The three-language site: lang/dir, language switcher, hreflang, untranslated pieces."""
 
 import re
-from collections import defaultdict
 
-from conftest import LANGS, ROOT
+from conftest import LANGS
+from content import content_versions
 from pages import page_lang, parse, resolve
-
-
-def content_versions():
-    """{(folder, slug): {lang: file}} read from the content file names."""
-    versions = defaultdict(dict)
-    for folder in ("updates", "events", "pages"):
-        for path in (ROOT / "content" / folder).glob("*.md"):
-            slug, lang, _ = path.name.split(".")
-            versions[(folder, slug)][lang] = path
-    return versions
 
 
 def output_path(build, folder, slug, lang):

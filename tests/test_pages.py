@@ -4,9 +4,9 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import LANGS, PUBLISH_URL, ROOT
+from conftest import LANGS, PUBLISH_URL
 from content import sources
-from pages import local_links, normalized, page_lang, parse, resolve
+from pages import local_links, normalized, parse, resolve
 
 SOLAR_HIJRI_MONTHS = ["فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
                       "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند"]

@@ -10,7 +10,7 @@ from conftest import LANGS, report
 from content import sources
 from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
-from test_browser import ARGS, CHROMIUM, TEMPLATES, url
+from browser import TEMPLATES, launch, url
 
 DEMAND = {"en": "political prisoners in Iran, now", "es": "todos los presos políticos de Irán",
           "fa": "همهٔ زندانیان سیاسی ایران"}
@@ -19,7 +19,7 @@ DEMAND = {"en": "political prisoners in Iran, now", "es": "todos los presos pol�
 @pytest.fixture(scope="module")
 def page():
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(playwright)
         page = browser.new_page()
         yield page
         browser.close()

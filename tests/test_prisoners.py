@@ -5,23 +5,15 @@ from urllib.parse import urlsplit
 
 import feedparser
 import pytest
-from babel.messages.pofile import read_po
 from PIL import Image
-from conftest import BUILD_DATE, LANGS, PUBLISH_URL, ROOT, run_build
-from content import pieces_naming, sources
+from conftest import BUILD_DATE, LANGS, PUBLISH_URL, run_build
+from content import pieces_naming, sources, translate
 from pages import parse, resolve
 
 PROFILES = sources("prisoners")
 STATUS_LABELS = {"sentenced-to-death": "Sentenced to death", "at-risk-of-execution": "At risk of execution",
                  "imprisoned": "Imprisoned", "on-furlough": "On furlough", "released": "Released",
                  "executed": "Executed", "disappeared": "Forcibly disappeared", "unknown": "Status unknown"}
-
-
-def translate(text, lang):
-    if lang == "en":
-        return text
-    with open(ROOT / "theme" / "translations" / lang / "LC_MESSAGES" / "messages.po", "rb") as po:
-        return read_po(po)[text].string
 
 
 def profile_page(build, slug, lang):

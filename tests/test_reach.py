@@ -5,7 +5,6 @@ import re
 import shutil
 import statistics
 import subprocess
-import zipfile
 from collections import defaultdict
 from pathlib import Path
 from urllib.parse import unquote, urlsplit

@@ -8,7 +8,7 @@ import pytest
 from conftest import LANGS, report
 from PIL import Image
 from playwright.sync_api import sync_playwright
-from test_browser import ARGS, CHROMIUM, url
+from browser import launch, url
 
 SHOTS = {
     "home": "index.html", "profile": "prisoners/narges-mohammadi.html", "article": "updates/letters-to-evin.html",
@@ -20,7 +20,7 @@ WIDTHS = {390: 844, 1280: 900}
 @pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(playwright)
         yield browser
         browser.close()
 
