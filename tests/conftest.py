@@ -106,6 +106,18 @@ def unzipped_bundle(tmp_path_factory) -> Path:
     return directory / "unzipped" / "iec-site-2026-11-24"
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium (tests/browser.py), started once for every browser test of the session."""
+    from browser import launch
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
 @pytest.fixture
 def content_copy(tmp_path) -> Path:
     """A writable copy of the real content, for builds that break it on purpose."""

@@ -8,11 +8,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browser import WCAG_22_AA, launch
+from browser import WCAG_22_AA
 from conftest import LANGS, PUBLISH_URL, ROOT, report, run_build
 from content import sources, translate
 from pages import parse, resolve
-from playwright.sync_api import sync_playwright
 
 PROFILES = sources("prisoners")
 PAGES = sources("pages")
@@ -216,14 +215,6 @@ def test_pages_with_the_form_and_the_kits_pass_the_nu_html_checker(with_form, em
 
 # --- In a browser: accessibility, target sizes, printing --------------------------------------------
 
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.mark.parametrize("lang", LANGS)

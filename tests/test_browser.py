@@ -4,19 +4,10 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browser import TEMPLATES, WCAG_22_AA, launch, url
+from browser import TEMPLATES, WCAG_22_AA, url
 from conftest import LANGS, report
 from PIL import Image
-from playwright.sync_api import sync_playwright
 
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -16,11 +16,9 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from browser import launch
 from conftest import ROOT, report, run_build
 from pelican.settings import read_settings
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from playwright.sync_api import sync_playwright
 
 from content_contract import PRISONER_STATUSES, check_content
 from content_contract.content_contract import SECTIONS
@@ -195,20 +193,18 @@ def site_server(editor_site):
 
 
 @pytest.fixture
-def browser_page():
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        try:
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            page = context.new_page()
-            page.requests, page.errors = [], []
-            page.on("request", lambda request: page.requests.append(request.url))
-            page.on("pageerror", lambda error: page.errors.append(str(error)))
-            # Anything for another host is recorded above and never leaves the machine.
-            context.route(lambda url: urlsplit(url).hostname not in LOCAL_HOSTS, lambda route: route.abort())
-            yield page
-        finally:
-            browser.close()
+def browser_page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        page.requests, page.errors = [], []
+        page.on("request", lambda request: page.requests.append(request.url))
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        # Anything for another host is recorded above and never leaves the machine.
+        context.route(lambda url: urlsplit(url).hostname not in LOCAL_HOSTS, lambda route: route.abort())
+        yield page
+    finally:
+        context.close()
 
 
 def test_a_writer_creates_an_update_and_its_farsi_translation_in_the_browser(

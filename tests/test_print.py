@@ -8,21 +8,18 @@ import unicodedata
 import pytest
 from conftest import LANGS, report
 from content import sources
-from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
-from browser import TEMPLATES, launch, url
+from browser import TEMPLATES, url
 
 DEMAND = {"en": "political prisoners in Iran, now", "es": "todos los presos políticos de Irán",
           "fa": "همهٔ زندانیان سیاسی ایران"}
 
 
 @pytest.fixture(scope="module")
-def page():
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        page = browser.new_page()
-        yield page
-        browser.close()
+def page(browser):
+    page = browser.new_page()
+    yield page
+    page.close()
 
 
 def words(text: str) -> list[str]:

@@ -7,22 +7,13 @@ is shot as printed (print emulation). Two of them are committed as docs/screensh
 import pytest
 from conftest import LANGS, report
 from PIL import Image
-from playwright.sync_api import sync_playwright
-from browser import launch, url
+from browser import url
 
 SHOTS = {
     "home": "index.html", "profile": "prisoners/narges-mohammadi.html", "article": "updates/letters-to-evin.html",
     "events": "events/index.html", "appeal": "appeal.html", "poster": "posters/narges-mohammadi.html",
 }
 WIDTHS = {390: 844, 1280: 900}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.mark.parametrize("lang", LANGS)
