@@ -280,8 +280,9 @@ def _structure_problems(root) -> list[str]:
 
 def _tags_problem(tags, settings) -> str | None:
     for tag in map(str, tags):
-        if len(canonical_tag(tag)) > MAX_TAG_CHARACTERS:
-            return f"{tag[:20]!r}… is {len(tag)} characters long; a tag names a topic in at most {MAX_TAG_CHARACTERS}"
+        length = len(canonical_tag(tag))
+        if length > MAX_TAG_CHARACTERS:
+            return f"{tag[:20]!r}… is {length} characters long; a tag names a topic in at most {MAX_TAG_CHARACTERS}"
         page = settings["TAG_SAVE_AS"].format(slug=tag_slug(tag, settings))
         if page == settings["TAGS_SAVE_AS"]:
             return f"{tag!r} would replace the page listing all tags ({page}); choose another word"
@@ -348,6 +349,7 @@ def check_file(path: str, shown: str, section: str, languages, slugs) -> list[st
             problems.append(f"{shown}: {alt}: missing; describe the {image} for readers who cannot see it")
     if section == "prisoners":
         problems += [f"{shown}: {problem}" for problem in _prisoner_problems(meta)]
+    wrong = set()
     for field, value in meta.items():
         if field not in fields:
             guess = difflib.get_close_matches(str(field), list(fields), n=1)
@@ -357,8 +359,8 @@ def check_file(path: str, shown: str, section: str, languages, slugs) -> list[st
             problem = _field_problem(fields[field], value, slugs)
             if problem:
                 problems.append(f"{shown}: {field}: {problem}")
-    if section == "events" and not any(f"{shown}: {field}:" in problem for problem in problems
-                                       for field in ("start", "end", "timezone")):
+                wrong.add(field)
+    if section == "events" and not wrong & {"start", "end", "timezone"}:
         problems += [f"{shown}: {problem}" for problem in _event_time_problems(meta)]
     if not match["body"].strip() and section != "prisoners":
         problems.append(f"{shown}: body: empty; write the text below the closing '---'")
