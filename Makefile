@@ -7,9 +7,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: build test serve publish clean catalogs bundle check translations digest nodejs-npm
+.PHONY: build test serve publish clean catalogs bundle check translations digest editor nodejs-npm
 build serve publish clean catalogs bundle check translations digest: $(VENV)/.installed
 	$(BIN)/invoke $@
+
+# The web editor is Decap CMS from npm, with its local backend.
+editor: $(VENV)/.installed node_modules/.installed
+	$(BIN)/invoke editor
 
 test: $(VENV)/.installed nodejs-npm node_modules/.installed /usr/bin/chromium /usr/bin/java
 	$(BIN)/invoke test
