@@ -15,7 +15,7 @@ build serve publish clean catalogs bundle check translations digest: $(VENV)/.in
 editor: $(VENV)/.installed node_modules/.installed
 	$(BIN)/invoke editor
 
-test: $(VENV)/.installed nodejs-npm node_modules/.installed /usr/bin/chromium /usr/bin/java
+test: $(VENV)/.installed nodejs-npm node_modules/.installed /usr/bin/chromium /usr/bin/java /usr/bin/hugo
 	$(BIN)/invoke test
 
 $(VENV)/.installed: requirements.txt
@@ -37,3 +37,6 @@ node_modules/.installed: package.json package-lock.json | nodejs-npm
 
 /usr/bin/java:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless
+
+/usr/bin/hugo:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo
