@@ -123,13 +123,11 @@ JINJA_ENVIRONMENT = {
     # Templates do not change during a build; no file checks per include.
     "auto_reload": False,
 }
-MARKDOWN = {
-    "extension_configs": {
-        "markdown.extensions.extra": {},
-        "markdown.extensions.smarty": {},
-    },
-    "output_format": "html5",
-}
+# Markdown is read with markdown-it-py (plugins/markdown_engine; README's
+# "How Markdown is rendered"). Straight quotes, --, --- and ... become
+# typographic, with each language's quotation marks for "…" and '…':
+# MARKDOWN_TYPOGRAPHY = True
+# MARKDOWN_QUOTES = {"en": "“”‘’", "es": "«»“”", "fa": "«»“”"}
 
 # --- Reaching readers ----------------------------------------------------------
 # Everything comes from the site itself and no inline code runs; the only
@@ -171,7 +169,8 @@ EDITOR = False
 # --- Plugins ------------------------------------------------------------------
 # Order matters: Pelican imports plugins by name in this order, and later
 # plugins import earlier ones (local_dates, images, tag_names by
-# content_contract); the catalogs
+# content_contract; libyaml_reader by markdown_engine, whose reader replaces
+# libyaml_reader's); the catalogs
 # must be compiled before i18n_subsites installs them; build_cache removes the
 # pages of deleted pieces from the live preview before host_files lists the
 # pages in the sitemap; search_index indexes the main site before build_cache
@@ -180,6 +179,7 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "yaml_metadata",
     "libyaml_reader",
+    "markdown_engine",
     "local_dates",
     "images",
     "tag_names",

@@ -36,7 +36,7 @@ INPUTS_KEY = "\0parsed with"
 # The settings Pelican's readers and the reader plugins read.
 READER_SETTINGS = ("MARKDOWN", "READERS", "FILENAME_METADATA", "PATH_METADATA", "EXTRA_PATH_METADATA",
                    "DEFAULT_METADATA", "DEFAULT_DATE", "DEFAULT_CATEGORY", "DEFAULT_LANG", "TIMEZONE",
-                   "USE_FOLDER_AS_CATEGORY", "FORMATTED_FIELDS", "DOCUTILS_SETTINGS")
+                   "USE_FOLDER_AS_CATEGORY", "FORMATTED_FIELDS", "DOCUTILS_SETTINGS", "MARKDOWN_QUOTES", "MARKDOWN_TYPOGRAPHY")
 READER_SETTING_PREFIXES = ("TYPOGRIFY", "SLUGIFY")
 
 # Settings that change between the runs of one process without changing any

@@ -3,12 +3,15 @@
 - Raw HTML in Markdown (bodies and summaries) is shown as text, never
   interpreted: content is Markdown only, so a pasted `<script>` or
   `<img onerror=…>` stays inert and the site keeps its no-script policy.
+  The Markdown engine (plugins/markdown_engine, markdown-it-py with
+  html=False) does that.
 - What Markdown itself makes is then cleaned by an allow-list sanitizer
-  (nh3, the Rust `ammonia`): only the elements and attributes Markdown
-  writes, links only to web, mail and relative addresses (no `javascript:`,
-  `vbscript:` or `data:`, however encoded), images only from this site, no
-  event handler or style from an attribute list (`{: onclick=… }`). Feeds
-  carry the same cleaned HTML, and no Content-Security-Policy protects them.
+  (nh3, the Rust `ammonia`), in case the engine ever lets something
+  through: only the elements and attributes markdown_engine writes, links
+  only to web, mail and relative addresses (no `javascript:`, `vbscript:`
+  or `data:`, however encoded), images only from this site, no event
+  handler or style. Feeds carry the same cleaned HTML, and no
+  Content-Security-Policy protects them.
 - Titles are one line: line breaks and runs of spaces become one space.
 - Characters that XML forbids are dropped: a stray control character pasted
   from a messenger is invisible in an editor and harmless in HTML, but makes
@@ -28,12 +31,13 @@ from pelican.urlwrappers import URLWrapper
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-# What Python-Markdown with `extra` writes, and nothing else.
+# What markdown_engine writes, and nothing else: footnotes are a div of
+# class "footnote", sup, and links with an id, a class and a title; fenced
+# code has a class; table cells' text-align style is dropped.
 ALLOWED_TAGS = {"p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "em", "strong", "code", "pre", "blockquote",
-                "ul", "ol", "li", "a", "img", "table", "thead", "tbody", "tr", "th", "td", "sup", "sub", "div",
-                "dl", "dt", "dd", "abbr", "del", "ins", "s"}
-ALLOWED_ATTRIBUTES = {"*": {"id", "class", "title", "lang", "dir"}, "a": {"href"}, "img": {"src", "alt"},
-                      "ol": {"start"}, "th": {"colspan", "rowspan"}, "td": {"colspan", "rowspan"}}
+                "ul", "ol", "li", "a", "img", "table", "thead", "tbody", "tr", "th", "td", "sup", "div",
+                "dl", "dt", "dd"}
+ALLOWED_ATTRIBUTES = {"*": {"id", "class", "title"}, "a": {"href"}, "img": {"src", "alt"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
@@ -53,7 +57,13 @@ def sanitize(html: str) -> str:
 
 
 class EscapeRawHtml(Extension):
-    """Python-Markdown extension: treat HTML blocks and inline tags as text."""
+    """Python-Markdown extension: treat HTML blocks and inline tags as text.
+
+    No longer used by the build (markdown_engine escapes raw HTML itself);
+    kept for the tests that compare with, or still read through,
+    Python-Markdown as the site used it. With `extra` after it, md_in_html
+    puts the HTML block preprocessor back: only inline tags were escaped.
+    """
 
     def extendMarkdown(self, md):
         md.preprocessors.deregister("html_block")
@@ -89,12 +99,5 @@ def clean_content(content):
             setattr(content, field, cleaned)
 
 
-def escape_raw_html(pelican_obj):
-    extensions = pelican_obj.settings["MARKDOWN"].setdefault("extensions", [])
-    if not any(isinstance(extension, EscapeRawHtml) for extension in extensions):
-        extensions.append(EscapeRawHtml())
-
-
 def register():
-    signals.initialized.connect(escape_raw_html)
     signals.content_object_init.connect(clean_content)
