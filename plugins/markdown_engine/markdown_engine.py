@@ -108,7 +108,8 @@ def _typography(state) -> None:
     if not state.md.options.typographer:
         return
     for token in state.tokens:
-        if token.type != "inline" or not token.children or not DASHES_AND_DOTS.search(token.content):
+        if token.type != "inline" or not token.children or ("--" not in token.content
+                                                             and "..." not in token.content):
             continue
         in_autolink = False
         for child in token.children:
