@@ -197,12 +197,12 @@ def test_the_summary_is_formatted_as_markdown_in_the_files_language(tmp_path):
     path.write_text('---\ntitle: "Vigilia"\ndate: 2024-01-02\nsummary: "Dijo \\"*basta*\\" -- <b>ya</b>"\n'
                     'tags: ["Evin"]\n---\n\nTexto "aquí".\n', encoding="utf-8")
     content, metadata = MarkdownItReader(SETTINGS).read(str(path))
-    assert metadata["summary"] == "<p>Dijo «<em>basta</em>» – &lt;b&gt;ya&lt;/b&gt;</p>\n"
-    assert content == "<p>Texto «aquí».</p>\n"
+    assert metadata["summary"] == "<p>Dijo «<em>basta</em>» – &lt;b&gt;ya&lt;/b&gt;</p>"
+    assert content == "<p>Texto «aquí».</p>"
     assert [tag.name for tag in metadata["tags"]] == ["Evin"]
     path.write_text('---\ntitle: "x"\nlang: en\nsummary: "\\"Enough\\""\n---\n\n"Here"\n', encoding="utf-8")
     content, metadata = MarkdownItReader(SETTINGS).read(str(path))
-    assert (metadata["summary"], content) == ("<p>“Enough”</p>\n", "<p>“Here”</p>\n")
+    assert (metadata["summary"], content) == ("<p>“Enough”</p>", "<p>“Here”</p>")
 
 
 def test_front_matter_is_read_as_libyaml_reader_reads_it():

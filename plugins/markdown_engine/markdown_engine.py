@@ -242,8 +242,11 @@ def markdown_it(lang: str | None = None, settings=None) -> MarkdownIt:
 
 def render(text: str, lang: str | None = None, settings=None) -> str:
     """`text` (Markdown) as HTML, with the quotation marks of `lang`.
-    Not yet sanitized: safe_text.sanitize does that for every content object."""
-    return markdown_it(lang, settings).render(text)
+    Not yet sanitized: safe_text.sanitize does that for every content object.
+    Without markdown-it's last newline, as Python-Markdown wrote it: pages and
+    feeds stay byte for byte the same."""
+    html = markdown_it(lang, settings).render(text)
+    return html[:-1] if html.endswith("\n") else html
 
 
 class _Converter:
