@@ -167,14 +167,13 @@ EDITOR = False
 # EDITOR_LOCAL_BACKEND = "http://127.0.0.1:8081/api/v1"
 
 # --- Plugins ------------------------------------------------------------------
-# Order matters: Pelican imports plugins by name in this order, and later
-# plugins import earlier ones (local_dates, images, tag_names by
-# content_contract; libyaml_reader by markdown_engine, whose reader replaces
-# libyaml_reader's); the catalogs
-# must be compiled before i18n_subsites installs them; build_cache removes the
-# pages of deleted pieces from the live preview before host_files lists the
-# pages in the sitemap; search_index indexes the main site before build_cache
-# waits for the subsites' writers, so that all three are indexed side by side.
+# Plugins import each other, site_rules and pelican_compat as packages
+# (pyproject.toml installs plugins/), so imports do not depend on this order,
+# and the steps after a site is written are named signals (plugins/pipeline).
+# Order still matters where two plugins handle the same Pelican signal:
+# libyaml_reader replaces yaml_metadata's reader and markdown_engine
+# replaces libyaml_reader's, and the catalogs must be
+# compiled (ui_catalogs) before i18n_subsites installs them.
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "yaml_metadata",

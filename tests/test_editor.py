@@ -20,7 +20,8 @@ from conftest import ROOT, report, run_build
 from pelican.settings import read_settings
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from content_contract import PRISONER_STATUSES, check_content
+from content_contract import check_content
+from site_rules import PRISONER_STATUSES
 from content_contract.content_contract import SECTIONS
 from editor import admin_page, editor_config, local_backend
 from editor.editor import PACKAGE, bundle_files

@@ -155,7 +155,7 @@ def test_the_home_page_leads_with_the_demand_and_the_actions_that_answer_it(site
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_home_page_lists_the_prisoners_in_most_danger_first_with_their_status(site, lang):
-    from content_contract.content_contract import PRISONER_STATUSES
+    from site_rules import PRISONER_STATUSES
 
     page, tree = home(site, lang)
     statuses = {slug: meta["status"] for (slug, piece_lang), meta in sources("prisoners").items() if piece_lang == lang}

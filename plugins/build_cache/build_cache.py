@@ -7,7 +7,10 @@
   through site_build name the previous output in PREVIOUS_OUTPUT_PATH;
   `invoke serve` builds in place.
 - Both cores: new files are parsed by worker processes, and each subsite is
-  written by a forked copy of the build process (processes.py).
+  written by a forked copy of the build process (processes.py, which
+  describes every process a build starts and how it ends).
+- The steps after a site is written are named signals (pipeline):
+  site_written per language, then sites_written.
 
 "Changed" always means other bytes (fingerprints.source_digest, file_digest),
 never another modification time: a checkout, a copy or an editor may keep
@@ -15,22 +18,27 @@ the time of a file it changes, or put it back.
 """
 
 import datetime
+import logging
 import os
 
 from local_dates import build_date
 from pelican import signals
-from pelican.contents import Content
+from pelican_compat import remember_source_paths
+from pipeline import site_written, sites_written
+from site_rules import is_subsite
 
 from .fingerprints import new_build
-from .processes import WrittenElsewhere, is_subsite, wait_for_copies, written_elsewhere
+from .processes import FORKS, WrittenElsewhere, can_fork
 from .readers import keep_content_objects, loaded_already, share_reader_cache, stamp_by_content
 from .writer import LIVE, ReusingWriter
 
+logger = logging.getLogger(f"pelican.plugins.{__name__}")
+
 
 def configure(pelican_obj) -> None:
+    """This plugin's settings: site_build names the previous build's output,
+    and whether it is as that build left it."""
     settings = pelican_obj.settings
-    # Subsites get a copy of the main site's settings: this stays the main output.
-    settings.setdefault("MAIN_OUTPUT_PATH", settings["OUTPUT_PATH"])
     settings.setdefault("PREVIOUS_OUTPUT_PATH", None)
     settings.setdefault("PREVIOUS_OUTPUT_INTACT", True)
     if loaded_already(settings):
@@ -45,20 +53,40 @@ def start_build(pelican_obj) -> None:
 
 
 def get_writer(pelican_obj):
-    return WrittenElsewhere if written_elsewhere(pelican_obj) else ReusingWriter
+    """A subsite is written by a forked copy (processes.py); this process then writes nothing for it."""
+    settings = pelican_obj.settings
+    if is_subsite(settings) and can_fork(settings) and not FORKS.fork_copy(settings["DEFAULT_LANG"]):
+        return WrittenElsewhere
+    return ReusingWriter
 
 
 def finish_site(pelican_obj) -> None:
-    if not is_subsite(pelican_obj.settings):
-        wait_for_copies()  # the sitemap lists every language's pages
+    """After a site is written: keep its page records, announce it (site_written)
+    in the process that wrote it, and, after the main site, wait for every
+    copy and announce the whole build (sites_written)."""
+    settings = pelican_obj.settings
     writer = LIVE.pop(os.path.abspath(pelican_obj.output_path), None)
     if writer is not None:
         writer.remove_left_behind()
         writer.save_records()
     # This process keeps the reader cache in memory from now on (for the
     # rebuilds of `invoke serve`); loading it from disk again would only cost.
-    if loaded_already(pelican_obj.settings):
-        pelican_obj.settings["LOAD_CONTENT_CACHE"] = False
+    if loaded_already(settings):
+        settings["LOAD_CONTENT_CACHE"] = False
+    lang = settings["DEFAULT_LANG"]
+    if FORKS.writes_elsewhere(lang):
+        return
+    if FORKS.copy_of == lang:
+        try:
+            site_written.send(pelican_obj)
+        except Exception as problem:  # noqa: BLE001 - the parent reports this copy as failed
+            logger.error("%s", problem)
+            FORKS.end_copy(1)
+        FORKS.end_copy(0)
+    site_written.send(pelican_obj)
+    if not is_subsite(settings):
+        FORKS.wait_all()
+        sites_written.send(pelican_obj)
 
 
 def date_empty_feed(context, feed) -> None:
@@ -68,24 +96,6 @@ def date_empty_feed(context, feed) -> None:
         day = build_date(context)
         moment = datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc)
         feed.latest_post_date = lambda: moment
-
-
-def remember_source_paths() -> None:
-    """Pelican works out a piece's path relative to the content folder (two
-    abspath and a relpath) on every URL it builds; the answer never changes."""
-    original = Content.get_relative_source_path
-    if getattr(original, "remembers", False):
-        return
-    known = {}
-
-    def get_relative_source_path(self, source_path=None):
-        key = (self.settings["PATH"], source_path or self.source_path)
-        if key not in known:
-            known[key] = original(self, source_path)
-        return known[key]
-
-    get_relative_source_path.remembers = True
-    Content.get_relative_source_path = get_relative_source_path
 
 
 def register():

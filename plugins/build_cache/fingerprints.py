@@ -15,11 +15,13 @@ import stat
 from pelican.contents import Content, Static
 from pelican.urlwrappers import URLWrapper
 
+from .memory import forget, in_memory
+
 # Settings that say where a build writes or what it may cache: they change
 # between runs (a fresh staging folder each time) without changing a page.
 PLACE_SETTINGS = frozenset({
-    "OUTPUT_PATH", "MAIN_OUTPUT_PATH", "PREVIOUS_OUTPUT_PATH", "PREVIOUS_OUTPUT_INTACT", "DELETE_OUTPUT_DIRECTORY",
-    "CACHE_PATH", "I18N_MAIN_CACHE_PATH", "LOAD_CONTENT_CACHE", "localsiteurl",
+    "OUTPUT_PATH", "PREVIOUS_OUTPUT_PATH", "PREVIOUS_OUTPUT_INTACT", "DELETE_OUTPUT_DIRECTORY",
+    "CACHE_PATH", "LOAD_CONTENT_CACHE", "PROBLEMS_FILE", "localsiteurl",
     # A temporary folder of catalogs compiled from the theme's, which code_digest() covers.
     "I18N_GETTEXT_LOCALEDIR",
 })
@@ -94,18 +96,23 @@ def file_digest(path: str) -> str:
     with open(fd, "rb") as source:  # closes fd
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise OSError(f"{path}: not a regular file")
-        return FILE_HASH(source.read()).hexdigest()
+        return bytes_digest(source.read())
+
+
+def bytes_digest(data: bytes) -> str:
+    """The digest of `data`: how every cache of the build tells bytes apart."""
+    return FILE_HASH(data).hexdigest()
 
 
 # sha256: SHA extensions make it the fastest of hashlib's on current x86 and ARM.
 FILE_HASH = hashlib.sha256
 # Source file path → its digest, for the build under way (see new_build).
-_SOURCE_DIGESTS = {}
+_SOURCE_DIGESTS = in_memory("source digests")
 
 
 def new_build() -> None:
     """Forget the source digests of the previous build in this process."""
-    _SOURCE_DIGESTS.clear()
+    forget("source digests")
 
 
 def source_digest(path: str) -> str:

@@ -1,21 +1,31 @@
-"""Use every core: parse new files in worker processes, and write each
-subsite in a process of its own, beside the main site's.
+"""Every process a build forks, behind one object (FORKS), and their lifecycle.
 
-Parsing: when a generator lists its source files, the ones the reader cache
-does not hold yet are parsed by a pool of forked workers (one per core),
-whose results fill the reader cache; Pelican then reads them from it. A
-file a worker cannot parse is left to Pelican, which reports the problem
-as it would have.
+With PARALLEL_BUILD, one build uses both cores in three ways:
 
-Writing:
-i18n_subsites builds the languages one inside the other: each site reads
-its content, then runs the next language's site whole, then writes its own
-pages. Once the last subsite has read its content every language's context
-is complete (i18n_subsites links the translations at that moment), so from
-there each subsite's pages can be written by a forked copy of the process
-while the parent goes on to the next language and finally writes the main
-site. The main site waits for every copy before it finishes (the sitemap
-reads all languages' pages), and fails when one of them failed.
+1. Parsing. When a generator lists its source files, the ones the reader
+   cache does not hold are parsed by a pool of forked workers, one per core
+   (FORKS.map); their results fill the reader cache, and Pelican then
+   reads them from it. A file a worker cannot parse is left to Pelican,
+   which reports the problem as it would have.
+2. Images. The images plugin encodes new images in a forked process while
+   the content is read (FORKS.start), and waits for it before it writes
+   the main site's images (FORKS.wait_for).
+3. Writing. i18n_subsites builds the languages one inside the other: each
+   site reads its content, runs the next language's site whole, then
+   writes its own pages. Once the last subsite has read its content every
+   language's context is complete (i18n_subsites links the translations
+   then), so when a subsite asks for its writer (Pelican's get_writer),
+   FORKS.fork_copy forks a copy that writes it, while the parent gets a
+   writer that writes nothing and goes on to the next language, and
+   finally writes the main site. The copy sends `site_written` for its
+   site (pipeline) and ends at the end of its site's `finalized`
+   (FORKS.end_copy: status 0, or 1 after a failure it logged).
+
+The main site waits for every process (FORKS.wait_all), which raises naming
+each language that failed, before it sends `sites_written`. A build that
+fails, or exits before waiting, stops every process still running
+(FORKS.stop_all, also registered with atexit); a forked copy forgets the
+parent's processes and exit handlers.
 
 Forked copies share the parent's memory until they change it. On two cores
 (N = 1,000 updates per language) parsing takes 2.4 s instead of 4.3 s and
@@ -30,22 +40,103 @@ import os
 import signal
 import sys
 
-from pelican.readers import _filter_discardable_metadata
 from pelican.utils import file_suffix
 from pelican.writers import Writer
+from pelican_compat import cached_parse, fork_safe_exit_handlers, reader_cache
 
 # Under "pelican" so that `pelican --verbose` shows this plugin's progress too.
 logger = logging.getLogger(f"pelican.plugins.{__name__}")
 
 # Fewer new files than this are parsed in the build process: starting workers would cost more.
 PARSE_AHEAD_MINIMUM = 100
-# The readers the parsing workers use (they inherit it when forked).
-_READERS = None
 
-# Set in a forked copy: the output folder of the one site it writes.
-WRITING = None
-# In the parent: (language, process id) of each copy writing a subsite.
-COPIES = []
+
+def can_fork(settings) -> bool:
+    return bool(settings.get("PARALLEL_BUILD")) and hasattr(os, "fork")
+
+
+class Forks:
+    """The processes of one build: forked copies writing a subsite, and helpers."""
+
+    def __init__(self):
+        self.running = {}  # label → process id
+        self.copy_of = None  # in a forked copy: the language it writes
+        atexit.register(self.stop_all)
+
+    def _fork(self) -> int:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            fork_safe_exit_handlers()
+            self.running = {}
+        return pid
+
+    def start(self, label: str, work) -> None:
+        """Run `work()` in a forked process; its failure shows as a non-zero status in wait_for."""
+        pid = self._fork()
+        if pid == 0:
+            status = 1
+            try:
+                work()
+                status = 0
+            finally:
+                os._exit(status)
+        self.running[label] = pid
+
+    def wait_for(self, label: str) -> int | None:
+        """Wait for the process started as `label`; its exit status, or None if there is none."""
+        pid = self.running.pop(label, None)
+        if pid is None:
+            return None
+        return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+
+    def fork_copy(self, lang: str) -> bool:
+        """Fork a copy of this process to write `lang`'s site; True in the copy."""
+        pid = self._fork()
+        if pid == 0:
+            self.copy_of = lang
+            return True
+        self.running[f"site:{lang}"] = pid
+        return False
+
+    def writes_elsewhere(self, lang: str) -> bool:
+        """Whether a forked copy writes `lang`'s site, and this process only goes through the motions."""
+        return f"site:{lang}" in self.running
+
+    def end_copy(self, status: int) -> None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        logging.shutdown()
+        os._exit(status)
+
+    def wait_all(self) -> None:
+        """Wait for every process; raise naming the sites whose copy failed."""
+        failed = []
+        while self.running:
+            label = next(iter(self.running))
+            if self.wait_for(label) and label.startswith("site:"):
+                failed.append(label.removeprefix("site:"))
+        if failed:
+            raise RuntimeError(f"writing the {', '.join(sorted(failed))} site failed (see the messages above)")
+
+    def stop_all(self) -> None:
+        while self.running:
+            _, pid = self.running.popitem()
+            try:
+                os.kill(pid, signal.SIGTERM)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+
+    def map(self, work, chunks: list, workers: int) -> list:
+        """[work(chunk) for chunk in chunks], in `workers` forked processes."""
+        context = multiprocessing.get_context("fork")
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+            return list(pool.map(work, chunks))
+
+
+FORKS = Forks()
 
 
 class WrittenElsewhere(Writer):
@@ -61,71 +152,8 @@ class WrittenElsewhere(Writer):
         pass
 
 
-def is_subsite(settings) -> bool:
-    return settings["DEFAULT_LANG"] in settings.get("I18N_SUBSITES", {})
-
-
-def written_elsewhere(pelican_obj) -> bool:
-    """Called when a site is about to write (Pelican's get_writer signal): fork
-    a copy that writes this subsite and return True in the parent.
-
-    A copy reaches this again only after its site was written, when the site
-    that started it asks for its writer; there it exits.
-    """
-    global WRITING
-    settings = pelican_obj.settings
-    if WRITING is not None:
-        _leave()
-    if not (settings.get("PARALLEL_BUILD") and is_subsite(settings) and hasattr(os, "fork")):
-        return False
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:
-        # The parent's exit handlers (temporary folders it will remove) are not the copy's.
-        atexit._clear()
-        WRITING = settings["OUTPUT_PATH"]
-        return False
-    if not COPIES:
-        atexit.register(_stop_copies)
-    COPIES.append((settings["DEFAULT_LANG"], pid))
-    return True
-
-
-def written_by_copy(settings) -> bool:
-    """Whether a forked copy writes this site, and this process only goes through the motions."""
-    return any(lang == settings["DEFAULT_LANG"] for lang, _ in COPIES)
-
-
-def _stop_copies() -> None:
-    """At exit with copies not waited for, the build failed: their pages are of
-    no use, and they must not write on into a folder site_build removes."""
-    while COPIES:
-        _, pid = COPIES.pop()
-        try:
-            os.kill(pid, signal.SIGTERM)
-            os.waitpid(pid, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
-
-
-def _leave() -> None:
-    sys.stdout.flush()
-    sys.stderr.flush()
-    logging.shutdown()
-    os._exit(0)
-
-
-def wait_for_copies() -> None:
-    """Wait for every forked copy; raise if one of them failed."""
-    failed = []
-    while COPIES:
-        lang, pid = COPIES.pop()
-        _, status = os.waitpid(pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0:
-            failed.append(lang)
-    if failed:
-        raise RuntimeError(f"writing the {', '.join(sorted(failed))} site failed (see the messages above)")
+# The readers the parsing workers use (they inherit it when forked).
+_READERS = None
 
 
 def parse_ahead(generator, files) -> None:
@@ -133,7 +161,7 @@ def parse_ahead(generator, files) -> None:
     cache does not hold, in one forked worker per core, into the cache."""
     global _READERS
     readers = generator.readers
-    if not generator.settings.get("PARALLEL_BUILD") or not hasattr(os, "fork") or not readers._cache_data_policy:
+    if not can_fork(generator.settings) or reader_cache(readers)[1] is None:
         return
     paths = [os.path.abspath(os.path.join(generator.path, name)) for name in files]
     todo = [path for path in paths
@@ -142,14 +170,12 @@ def parse_ahead(generator, files) -> None:
     if len(todo) < PARSE_AHEAD_MINIMUM or workers < 2:
         return
     _READERS = readers
-    chunks = [todo[start::workers * 4] for start in range(workers * 4)]
-    done = 0
     try:
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for parsed in pool.map(_parse, chunks):
-                for path, data in parsed:
-                    readers.cache_data(path, data)
-                done += len(parsed)
+        done = 0
+        for parsed in FORKS.map(_parse, [todo[start::workers * 4] for start in range(workers * 4)], workers):
+            for path, data in parsed:
+                readers.cache_data(path, data)
+            done += len(parsed)
     finally:
         _READERS = None
     logger.info("Parsed %d of %d new files in %d worker processes", done, len(todo), workers)
@@ -163,5 +189,5 @@ def _parse(paths) -> list:
             content, metadata = _READERS.readers[file_suffix(path)].read(path)
         except Exception:  # noqa: BLE001 - Pelican reads this file again and reports the problem
             continue
-        parsed.append((path, (content, _filter_discardable_metadata(metadata))))
+        parsed.append((path, (content, cached_parse(metadata))))
     return parsed

@@ -3,7 +3,8 @@
 Pelican gives each generator of each language its own copy of the reader
 cache, loaded from disk and saved back whole, even when nothing was parsed.
 Here the first load is shared: subsites (and `invoke serve`'s rebuilds) use
-the same dictionary, and it is saved only after a file was parsed again.
+the main site's dictionary, and it is saved, in the main site's cache
+folder, only after a file was parsed again.
 Whether a file changed is decided by its bytes (fingerprints.source_digest),
 never by its modification time, here and in every other file-stamp cache of
 Pelican's (CHECK_MODIFIED_METHOD is replaced). It also records what its
@@ -21,14 +22,17 @@ works out every URL again).
 import functools
 import os
 
-from pelican.cache import FileStampDataCacher
 from pelican.generators import CachingGenerator
+from pelican_compat import compare_by_bytes, file_stamp, reader_cache, use_reader_cache
+from site_rules import main_site_path
 
 from .fingerprints import digest, name_of, packages, source_digest, stable, tree_digest
+from .memory import in_memory
 from .processes import parse_ahead
 
 # Cache file path → the dictionary every Readers of this process shares.
-SHARED = {}
+SHARED = in_memory("reader caches")
+# Reader cache files with a parse not saved yet.
 CHANGED = set()
 
 # What the saved reader cache was parsed with, under a key no file has.
@@ -43,31 +47,29 @@ READER_SETTING_PREFIXES = ("TYPOGRIFY", "SLUGIFY")
 # content object (the reader cache is loaded from disk only by the first run).
 VOLATILE_SETTINGS = {"LOAD_CONTENT_CACHE"}
 # (language, generator class) → (its settings, {file: (file stamp, content object as read)})
-PIECES = {}
+PIECES = in_memory("content objects")
 
 
 def stamp_by_content(generator) -> None:
-    """Make the generator's file-stamp caches (its reader cache, its own
-    generator-level cache) compare file contents, whatever CHECK_MODIFIED_METHOD says."""
-    for cacher in (generator, getattr(generator, "readers", None)):
-        if isinstance(cacher, FileStampDataCacher):
-            cacher._filestamp_func = source_digest
+    """Make the generator's file-stamp caches compare file contents, whatever CHECK_MODIFIED_METHOD says."""
+    compare_by_bytes(generator, source_digest)
 
 
 def share_reader_cache(generator) -> None:
     readers = getattr(generator, "readers", None)
-    path = getattr(readers, "_cache_path", None)
-    if path is None or not readers._cache_data_policy:
+    path, cache = reader_cache(readers) if readers is not None else (None, None)
+    if path is None:
         return
-    if path in SHARED:
-        readers._cache = SHARED[path]
-    else:
+    # Every language reads and saves the main site's reader cache.
+    path = os.path.join(main_site_path(generator.settings, "CACHE_PATH"), os.path.basename(path))
+    if path not in SHARED:
         inputs = reader_inputs(generator.settings)
-        if readers._cache.get(INPUTS_KEY) != inputs:
+        if path != reader_cache(readers)[0] or cache.get(INPUTS_KEY) != inputs:
             # Parsed with other Markdown settings or other reader code: of no use.
-            readers._cache = {INPUTS_KEY: inputs}
+            cache = {INPUTS_KEY: inputs}
             CHANGED.add(path)
-        SHARED[path] = readers._cache
+        SHARED[path] = cache
+    use_reader_cache(readers, SHARED[path], path)
     readers.cache_data = functools.partial(_cache_data, readers, readers.cache_data)
     readers.save_cache = functools.partial(_save_cache, readers, readers.save_cache)
     generator.get_files = functools.partial(_get_files, generator, generator.get_files)
@@ -89,18 +91,20 @@ def _get_files(generator, get_files, *args, **kwargs):
 
 def _cache_data(readers, cache_data, filename, data) -> None:
     cache_data(filename, data)
-    CHANGED.add(readers._cache_path)
+    CHANGED.add(reader_cache(readers)[0])
 
 
 def _save_cache(readers, save_cache) -> None:
-    if readers._cache_path in CHANGED:
+    path = reader_cache(readers)[0]
+    if path in CHANGED:
         save_cache()
-        CHANGED.discard(readers._cache_path)
+        CHANGED.discard(path)
 
 
 def loaded_already(settings) -> bool:
     """True when this process holds the reader cache that `settings` would load."""
-    return any(os.path.dirname(path) == os.path.abspath(settings["CACHE_PATH"]) for path in SHARED)
+    folder = os.path.abspath(main_site_path(settings, "CACHE_PATH"))
+    return any(os.path.dirname(path) == folder for path in SHARED)
 
 
 def keep_content_objects(generator) -> None:
@@ -124,12 +128,12 @@ def keep_content_objects(generator) -> None:
 def _keep(generator, pieces, filename, piece) -> None:
     # A copy, because the run goes on to change the object it uses
     # (translations, URLs pointing at other languages, status).
-    pieces[filename] = (generator._get_file_stamp(filename), _copy(piece))
+    pieces[filename] = (file_stamp(generator, filename), _copy(piece))
 
 
 def _recall(generator, pieces, filename, default=None):
     stamp, piece = pieces.get(filename, (None, None))
-    if piece is None or stamp != generator._get_file_stamp(filename):
+    if piece is None or stamp != file_stamp(generator, filename):
         return default
     return _copy(piece, _context=generator.context, settings=generator.settings)
 

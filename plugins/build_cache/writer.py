@@ -18,6 +18,8 @@ from pelican import signals
 from pelican.paginator import Paginator
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import Writer
+from pelican_compat import open_output, written_files
+from site_rules import main_site_path
 
 from .fingerprints import code_digest, digest, file_digest, name_of, page_digest, site_digest, stable
 
@@ -30,7 +32,7 @@ def previous_site_path(settings) -> str | None:
     previous = settings.get("PREVIOUS_OUTPUT_PATH")
     if not previous:
         return None
-    below_main = os.path.relpath(settings["OUTPUT_PATH"], settings.get("MAIN_OUTPUT_PATH", settings["OUTPUT_PATH"]))
+    below_main = os.path.relpath(settings["OUTPUT_PATH"], main_site_path(settings, "OUTPUT_PATH"))
     return os.path.normpath(os.path.join(previous, below_main))
 
 
@@ -74,7 +76,7 @@ class ReusingWriter(Writer):
             return False
         files = recorded[1]
         targets = [os.path.abspath(os.path.join(self.output_path, name)) for name in files]
-        if any(target in self._written_files for target in targets):
+        if any(target in written_files(self) for target in targets):
             return False
         sources = [os.path.join(self.previous, name) for name in files]
         try:
@@ -91,7 +93,7 @@ class ReusingWriter(Writer):
                     shutil.copy2(source, target)
         except OSError:
             return False
-        self._written_files.update(targets)
+        written_files(self).update(targets)
         self.records[key] = recorded
         self.reused += 1
         return True
@@ -103,9 +105,9 @@ class ReusingWriter(Writer):
                                     for target in sorted(targets) if target != os.devnull})
 
     def _render(self, key, page, write, /, *args, **kwargs):
-        before = set(self._written_files)
+        before = set(written_files(self))
         result = write(*args, **kwargs)
-        self._remember(key, page, self._written_files - before)
+        self._remember(key, page, written_files(self) - before)
         self.rendered += 1
         return result
 
@@ -162,7 +164,7 @@ class ReusingWriter(Writer):
         output = template.render(local)
         path = sanitised_join(self.output_path, name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        with self._open_w(path, "utf-8", override=override) as target:
+        with open_output(self, path, override) as target:
             target.write(output)
         logger.info("Writing %s", path)
         signals.content_written.send(path, context=local)
@@ -193,7 +195,7 @@ class ReusingWriter(Writer):
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as target:
             target.write(produce())
-        self._written_files.add(path)
+        written_files(self).add(path)
 
     def remove_left_behind(self) -> None:
         """Building in place (the live preview), delete the files the previous
@@ -206,7 +208,7 @@ class ReusingWriter(Writer):
                 continue
             for name in files:
                 path = os.path.abspath(os.path.join(self.output_path, name))
-                if path not in self._written_files and os.path.isfile(path):
+                if path not in written_files(self) and os.path.isfile(path):
                     os.remove(path)
                     logger.info("Removing %s", path)
 

@@ -1,5 +1,5 @@
 from .annotations import code_quality_report, github_annotations, problem_line
-from .content_contract import PRISONER_STATUSES, check_content, register
+from .content_contract import check_content, register
 
-__all__ = ["PRISONER_STATUSES", "check_content", "code_quality_report", "github_annotations", "problem_line",
+__all__ = ["check_content", "code_quality_report", "github_annotations", "problem_line",
            "register"]

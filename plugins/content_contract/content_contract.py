@@ -8,7 +8,6 @@ field, all of them in one run, and the build stops before writing anything.
 
 import datetime
 import difflib
-import hashlib
 import os
 import posixpath
 import re
@@ -19,34 +18,18 @@ from urllib.parse import unquote, urlsplit
 import yaml
 from pelican import signals
 
+from build_cache.fingerprints import file_digest
+from build_cache.memory import in_memory
 from images import image_problem
+from pipeline import stop_build
+from site_rules import (FILE_NAME, FRONT_MATTER, PRISONER_STATUSES, ImpossibleDate, is_subsite, load_front_matter,
+                        reserved_page)
+from site_rules import languages as site_languages
 from local_dates import parse_local_time
 from tag_names import canonical_tag, tag_slug
 
-# LibYAML's parser when PyYAML has it: the check reads every file on every build.
-SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class ImpossibleDate(yaml.constructor.ConstructorError):
-    pass
-
-
-class ContractLoader(SafeLoader):
-    """SafeLoader, except that a date that does not exist (2024-13-45) is a
-    problem at its line, where PyYAML raises a bare ValueError."""
-
-    def construct_yaml_timestamp(self, node):
-        try:
-            return super().construct_yaml_timestamp(node)
-        except ValueError:
-            raise ImpossibleDate(None, None, f'"{node.value}" is not a date that exists', node.start_mark) from None
-
-
-ContractLoader.add_constructor("tag:yaml.org,2002:timestamp", ContractLoader.construct_yaml_timestamp)
-FILE_NAME = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[^.]+)\.md$")
 INTERNAL_LINK = re.compile(r"[{|](filename|static|attach)[}|]([^\s)\"'>#?]+)")
 SLUG_CHARACTER = re.compile(r"\w", re.UNICODE)
-FRONT_MATTER = re.compile(r"\A---\n(?P<yaml>.*?)\n(?:---|\.\.\.)\n(?P<body>.*)\Z", re.DOTALL)
 DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M")
 DATE_HINT = "expected YYYY-MM-DD or YYYY-MM-DD HH:MM"
 # A Solar Hijri date such as 1402-10-04 parses as a Gregorian one; no piece of
@@ -58,14 +41,6 @@ MAX_FILE_BYTES = 2_000_000
 MAX_FRONT_MATTER_BYTES = 32_000
 # A tag names a topic; its page's file name must stay under the file system's 255 bytes.
 MAX_TAG_CHARACTERS = 60
-# In the order the prisoners index lists them: the gravest danger first.
-PRISONER_STATUSES = ("sentenced-to-death", "at-risk-of-execution", "imprisoned", "disappeared", "on-furlough",
-                     "released", "executed", "unknown")
-# Statuses in which a prisoner is held: the profile counts the days since `arrested`.
-DETAINED_STATUSES = ("sentenced-to-death", "at-risk-of-execution", "imprisoned")
-# Statuses that put a warning at the top of the profile.
-DEATH_PENALTY_STATUSES = ("sentenced-to-death", "at-risk-of-execution")
-
 # Field kinds; each maps a value to an error text, or None when it is fine.
 TEXT, DATE, LIST, YEAR, URL, LOCATION, ZONE, EVENT_TIME = (
     "text", "date", "list", "year", "url", "location", "zone", "event time")
@@ -95,10 +70,6 @@ SECTIONS = {
                    "action_letter": TEXT, "action_solidarity": TEXT, "action_review": DATE},
                   ("name", "status")),
 }
-
-
-def site_languages(settings) -> list[str]:
-    return [settings["DEFAULT_LANG"], *settings.get("I18N_SUBSITES", {})]
 
 
 def _is_date(value) -> bool:
@@ -229,55 +200,6 @@ def _prisoner_problems(meta) -> list[str]:
     return problems
 
 
-BOOLEAN = "tag:yaml.org,2002:bool"
-
-
-def load_front_matter(text: str):
-    """(fields, problems) of a front-matter block. The problems are what YAML
-    accepts but a writer never means: an alias (`*name`, the way an alias
-    bomb expands a few lines into gigabytes), a field given twice (YAML keeps
-    the last silently), and yes/no/on/off read as true or false."""
-    loader = ContractLoader(text)
-    try:
-        node = loader.get_single_node()
-        problems = _structure_problems(node)
-        if problems:
-            return None, problems
-        return (loader.construct_document(node) if node is not None else None), []
-    finally:
-        loader.dispose()
-
-
-def _structure_problems(root) -> list[str]:
-    problems, seen = [], set()
-
-    def visit(node, field):
-        if id(node) in seen:
-            if not any("YAML alias" in problem for problem in problems):  # one line, not one per alias
-                problems.append(f"{field}: uses a YAML alias (*name); write the value out in full")
-            return
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            keys = {}
-            for key, value in node.value:
-                name = str(key.value) if isinstance(key, yaml.ScalarNode) else field
-                if name in keys:
-                    problems.append(f"{name}: given twice (lines {keys[name] + 2} and {key.start_mark.line + 2}); "
-                                    "keep one")
-                keys.setdefault(name, key.start_mark.line)
-                visit(key, name)
-                visit(value, name if node is root else field)
-        elif isinstance(node, yaml.SequenceNode):
-            for item in node.value:
-                visit(item, field)
-        elif node.tag == BOOLEAN and node.value.lower() not in ("true", "false"):
-            problems.append(f"{field}: {node.value!r} is read as true or false; put it in quotes: \"{node.value}\"")
-
-    if root is not None:
-        visit(root, "front-matter")
-    return problems
-
-
 def _tags_problem(tags, settings) -> str | None:
     for tag in map(str, tags):
         length = len(canonical_tag(tag))
@@ -365,7 +287,7 @@ def check_file(path: str, shown: str, section: str, languages, slugs) -> list[st
     if not match["body"].strip() and section != "prisoners":
         problems.append(f"{shown}: body: empty; write the text below the closing '---'")
     problems += [f"{shown}: body: {problem}" for problem in _link_problems(match["body"], path, slugs)]
-    if page := _reserved_page(section, name["slug"], slugs["settings"]):
+    if page := reserved_page(section, name["slug"], slugs["settings"]):
         problems.append(f"{shown}: slug: {name['slug']!r} would overwrite {page}, which the site makes itself; "
                         "rename the file")
     return problems
@@ -410,31 +332,6 @@ def _link_problems(body: str, path: str, slugs) -> list[str]:
         elif os.path.relpath(os.path.dirname(linked), root) not in published:
             problems.append(f"links to {target!r}; only pieces and files in content/images/ are published")
     return problems
-
-
-def _reserved_page(section: str, slug: str, settings) -> str | None:
-    """The page the site generates that a piece with this slug would overwrite, if any."""
-    if section == "pages":
-        paths = [settings["PAGE_SAVE_AS"].format(slug=slug)]
-    elif section == "prisoners":
-        paths = [settings["PRISONER_SAVE_AS"].format(slug=slug)]
-    else:
-        paths = [settings["ARTICLE_SAVE_AS"].format(category=section, slug=slug)]
-        if section == "events":
-            paths.append(settings["EVENT_CALENDAR_SAVE_AS"].format(slug=slug))
-    generated = {f"{name}.html" for name in settings["DIRECT_TEMPLATES"]} | {
-        settings[key] for key in ("TAGS_SAVE_AS", "ARCHIVES_SAVE_AS", "INDEX_SAVE_AS", "PRISONERS_INDEX_SAVE_AS",
-                                  "CALENDAR_SAVE_AS") if settings.get(key)}
-    generated |= {settings["CATEGORY_SAVE_AS"].format(slug=folder) for folder in settings["ARTICLE_PATHS"]}
-    generated.add("digest.html")
-    for path in paths:
-        if path in generated or PAGINATED.search(path):
-            return path
-    return None
-
-
-# Second and later pages of a list: index, sections and tags (PAGINATION_PATTERNS).
-PAGINATED = re.compile(r"(^|/)page-\d+\.html$")
 
 
 def content_files(settings) -> tuple[list[tuple[str, str]], list[str]]:
@@ -520,7 +417,7 @@ def check_content(settings) -> list[str]:
 
 # In a process that checks again (the live preview): (file, a digest of its
 # bytes, what else its check read) → its problems, from the last check.
-_CHECKED = {}
+_CHECKED = in_memory("content check")
 # Main sites checked when they were set up, whose first build is still to come.
 _CHECKED_AT_START = set()
 
@@ -528,8 +425,7 @@ _CHECKED_AT_START = set()
 def _stamp(path: str):
     """A digest of the file's bytes: an edit that keeps its modification time is still an edit."""
     try:
-        with open(path, "rb") as source:
-            return hashlib.blake2b(source.read(), digest_size=16).digest()
+        return file_digest(path)
     except OSError:
         return None
 
@@ -541,11 +437,11 @@ def _listdir(folder: str) -> list[str]:
 def check_before_build(pelican_obj):
     """Stop the build with one line per problem before Pelican reads anything."""
     settings = pelican_obj.settings
-    if settings["DEFAULT_LANG"] in settings.get("I18N_SUBSITES", {}):
+    if is_subsite(settings):
         return  # a subsite: the main site checked all content already
     problems = check_content(settings)
     if problems:
-        raise SystemExit("\n".join(problems))
+        stop_build(settings, problems)
     _CHECKED_AT_START.add(id(pelican_obj))
 
 
@@ -554,7 +450,7 @@ def check_before_rebuild(pelican_obj):
     again (only changed files are read). A problem stops this build only; the
     preview reports it, keeps the pages it has and waits for the next save."""
     settings = pelican_obj.settings
-    if settings["DEFAULT_LANG"] in settings.get("I18N_SUBSITES", {}):
+    if is_subsite(settings):
         return None
     if id(pelican_obj) in _CHECKED_AT_START:
         _CHECKED_AT_START.discard(id(pelican_obj))  # its first build: checked already

@@ -19,13 +19,14 @@ import zoneinfo
 from html import escape
 from urllib.parse import urlsplit
 
-from pelican import signals
 from pelican.log import console
 
-from content_contract.content_contract import EMAIL, PRISONER_STATUSES, STATUS_HISTORY
+from content_contract.content_contract import EMAIL, STATUS_HISTORY
 from content_contract.content_contract import (
-    DATE, EVENT_SLUG, EVENT_TIME, IMAGE, LIST, LOCATION, PRISONER_SLUGS, SECTIONS, TAGS, TEXT, URL, YEAR, ZONE,
-    site_languages)
+    DATE, EVENT_SLUG, EVENT_TIME, IMAGE, LIST, LOCATION, PRISONER_SLUGS, SECTIONS, TAGS, TEXT, URL, YEAR, ZONE)
+from pipeline import sites_written
+from site_rules import PRISONER_STATUSES
+from site_rules import languages as site_languages
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PACKAGE = os.path.join(ROOT, "node_modules", "decap-cms")
@@ -367,8 +368,8 @@ def _version(package: str) -> str:
 
 def write_editor(pelican_obj):
     settings = pelican_obj.settings
-    if not settings.get("EDITOR") or settings["DEFAULT_LANG"] in settings.get("I18N_SUBSITES", {}):
-        return  # off, or a subsite finished (the main site writes admin/ once)
+    if not settings.get("EDITOR"):
+        return
     admin = write_admin(settings, settings["OUTPUT_PATH"])
     if admin is None:
         say("Web editor: decap-cms is not installed (npm ci) or not the pinned version; "
@@ -385,7 +386,7 @@ def say(line: str) -> None:
 
 
 def register():
-    signals.finalized.connect(write_editor)
+    sites_written.connect(write_editor)
 
 
 def local_backend(repository: str, port: int = 8081, commit: bool = False) -> tuple[list[str], dict]:

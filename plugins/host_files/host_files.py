@@ -20,7 +20,9 @@ import shutil
 from urllib.parse import quote, urljoin
 from xml.sax.saxutils import escape, quoteattr
 
-from pelican import signals
+from build_cache.fingerprints import bytes_digest
+from build_cache.memory import in_memory
+from pipeline import sites_written
 
 SKIPPED = {"404.html"}
 URL_SAFE = ":/?#[]@!$&'()*+,;=%"
@@ -44,19 +46,19 @@ def collect_pages(output: str, site_url: str) -> list[tuple[str, dict]]:
     return pages
 
 
-# (path, site address, file identity) → that page's entry: `invoke serve`
-# rebuilds in one process, and most pages are the same file as in its last build.
-_SEEN = {}
+# (path, site address, digest of the page) → that page's entry: `invoke serve`
+# rebuilds in one process, and most pages are the same as in its last build.
+_SEEN = in_memory("sitemap entries")
 
 
 def _page(path: str, relative: str, site_url: str) -> tuple[str, dict]:
     """(absolute URL, {hreflang: absolute URL}) of one page."""
-    status = os.stat(path)
-    key = (path, site_url, status.st_ino, status.st_size, status.st_mtime_ns)
+    with open(path, "rb") as page:
+        data = page.read()
+    key = (path, site_url, bytes_digest(data))
     if key not in _SEEN:
         url = f"{site_url}/{quote(relative)}"
-        with open(path, encoding="utf-8") as page:
-            head = page.read().partition("</head>")[0]
+        head = data.decode("utf-8").partition("</head>")[0]
         _SEEN[key] = (url, {lang: urljoin(url, quote(html.unescape(href), safe=URL_SAFE))
                             for lang, href in HREFLANG.findall(head)})
     return _SEEN[key]
@@ -98,8 +100,6 @@ def headers_file(settings) -> str:
 
 def write_host_files(pelican_obj):
     settings = pelican_obj.settings
-    if settings["DEFAULT_LANG"] in settings.get("I18N_SUBSITES", {}):
-        return  # a subsite finished; the main site finishes last and sees them all
     output, site_url = settings["OUTPUT_PATH"], settings["SITEURL"].rstrip("/")
     files = {
         "sitemap.xml": sitemap_xml(collect_pages(output, site_url)),
@@ -115,4 +115,4 @@ def write_host_files(pelican_obj):
 
 
 def register():
-    signals.finalized.connect(write_host_files)
+    sites_written.connect(write_host_files)

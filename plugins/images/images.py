@@ -15,7 +15,6 @@ carry scripts), damaged files and images too large to decode safely.
 """
 
 import functools
-import hashlib
 import json
 import os
 import posixpath
@@ -26,7 +25,12 @@ import warnings
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pelican import signals
-from pelican.plugins.i18n_subsites import i18n_subsites
+from build_cache.fingerprints import bytes_digest, file_digest
+from build_cache.memory import in_memory
+from build_cache.processes import FORKS, can_fork
+from pelican_compat import relpath_to_site
+from pipeline import site_written
+from site_rules import is_subsite, main_lang
 
 IMAGES = "images"
 # Formats re-encoded as themselves (GIF as PNG); anything else is refused.
@@ -58,16 +62,21 @@ def _pixels_only(image: Image.Image) -> Image.Image:
     return Image.frombytes(upright.mode, upright.size, upright.tobytes())
 
 
-@functools.cache
-def _source_info(path: str, mtime: float):
-    with Image.open(path) as image:
-        upright = ImageOps.exif_transpose(image)
-        return image.format, upright.size
+# (file, digest of its bytes) → its format and upright size.
+_SOURCE_INFO = in_memory("image sizes")
+
+
+def _source_info(path: str):
+    key = (path, file_digest(path))
+    if key not in _SOURCE_INFO:
+        with Image.open(path) as image:
+            _SOURCE_INFO[key] = image.format, ImageOps.exif_transpose(image).size
+    return _SOURCE_INFO[key]
 
 
 def derivatives(path: str, widths) -> dict:
     """Names and sizes of the files written for the image at `path`."""
-    fmt, (width, height) = _source_info(path, os.path.getmtime(path))
+    fmt, (width, height) = _source_info(path)
     stem, _ = os.path.splitext(os.path.basename(path))
     extension = FALLBACK_FORMATS.get(fmt, ("png", {}))[0]
     sizes = sorted({w for w in widths if w < width} | {width})
@@ -136,10 +145,6 @@ def image_problem(path: str, settings=None) -> str | None:
 MANIFEST = "manifest.json"
 
 
-def _file_digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
 def _copy_verified(encoded: str, target_dir: str | None) -> list[str] | None:
     """Copy the files of one cache entry into `target_dir`, checking each
     against the entry's manifest; None when the entry is missing, damaged or
@@ -151,7 +156,7 @@ def _copy_verified(encoded: str, target_dir: str | None) -> list[str] | None:
         for name, expected in sorted(manifest.items()):
             with open(os.path.join(encoded, name), "rb") as source:
                 contents[name] = source.read()
-            if _file_digest(contents[name]) != expected:
+            if bytes_digest(contents[name]) != expected:
                 return None
     except (OSError, ValueError, AttributeError):
         return None
@@ -169,7 +174,7 @@ def _encode_entry(path: str, name: str, encoded: str, widths) -> None:
     manifest = {}
     for file_name in os.listdir(partial):
         with open(os.path.join(partial, file_name), "rb") as source:
-            manifest[file_name] = _file_digest(source.read())
+            manifest[file_name] = bytes_digest(source.read())
     with open(os.path.join(partial, MANIFEST), "w", encoding="utf-8") as target:
         json.dump(manifest, target)
     shutil.rmtree(encoded, ignore_errors=True)
@@ -200,7 +205,7 @@ def process_images(source_dir: str, target_dir: str | None, widths, cache_dir: s
     for name in image_sources(source_dir):
         path = os.path.join(source_dir, name)
         with open(path, "rb") as source:
-            digest = hashlib.sha256(source.read() + repr(sorted(widths)).encode()).hexdigest()[:16]
+            digest = bytes_digest(source.read() + repr(sorted(widths)).encode())[:16]
         encoded = os.path.join(cache_dir, f"{name}-{digest}") if cache_dir else tempfile.mkdtemp()
         files = _copy_verified(encoded, target_dir)
         if files is None:
@@ -233,17 +238,13 @@ def take_over_static_images(generator):
     each image unchanged under every language. Links to an image
     ({static}/images/…) lead to the main site's re-encoded copy instead."""
     settings = generator.settings
-    if settings["DEFAULT_LANG"] in settings.get("I18N_SUBSITES", {}):
+    if is_subsite(settings):
         # i18n_subsites puts these in the template context only once every site is read.
-        to_main = i18n_subsites.relpath_to_site(settings["DEFAULT_LANG"], i18n_subsites._MAIN_LANG)
+        to_main = relpath_to_site(settings["DEFAULT_LANG"], main_lang(settings))
         for static in generator.staticfiles:
             static.override_url = posixpath.join(to_main, static.url)
     generator.staticfiles = []
     generator.context["staticfiles"] = []
-
-
-# Output folder of the main site → the process encoding its images ahead.
-ENCODING = {}
 
 
 def _folders(settings) -> tuple[str, str, str]:
@@ -256,30 +257,18 @@ def encode_ahead(pelican_obj):
     build reads the content: the encoder's memory (libwebp's is large) then
     never adds to the build process's, which holds the whole site."""
     settings = pelican_obj.settings
-    if (settings["DEFAULT_LANG"] in settings.get("I18N_SUBSITES", {}) or not settings.get("PARALLEL_BUILD")
-            or not hasattr(os, "fork")):
+    if is_subsite(settings) or not can_fork(settings):
         return
     source, _, cache = _folders(settings)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:
-        status = 1
-        try:
-            process_images(source, None, settings["IMAGE_WIDTHS"], cache)
-            status = 0
-        finally:
-            os._exit(status)  # a failure is met and reported again by write_images
-    ENCODING[settings["OUTPUT_PATH"]] = pid
+    # A failure is met and reported again by write_images.
+    FORKS.start("images", functools.partial(process_images, source, None, settings["IMAGE_WIDTHS"], cache))
 
 
 def write_images(pelican_obj):
     settings = pelican_obj.settings
-    if settings["DEFAULT_LANG"] in settings.get("I18N_SUBSITES", {}):
+    if is_subsite(settings):
         return  # images live once, in the main site
-    encoder = ENCODING.pop(settings["OUTPUT_PATH"], None)
-    if encoder:
-        os.waitpid(encoder, 0)
+    FORKS.wait_for("images")
     source, target, cache = _folders(settings)
     process_images(source, target, settings["IMAGE_WIDTHS"], cache)
 
@@ -288,4 +277,4 @@ def register():
     signals.initialized.connect(encode_ahead)
     signals.generator_init.connect(add_template_helper)
     signals.static_generator_finalized.connect(take_over_static_images)
-    signals.finalized.connect(write_images)
+    site_written.connect(write_images)

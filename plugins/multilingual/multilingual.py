@@ -7,14 +7,12 @@
   language switcher and the hreflang links both come from it.
 - Subsites publish their feeds under their own address (FEED_DOMAIN).
 - Section (category) names are shown in the reader's language.
-- Subsites share the main site's reader cache, so each file is parsed once.
 - Pelican's "several original items" warning is expected for partial
   translations under i18n_subsites and is silenced; all others stay fatal.
 """
 
 import functools
 import gettext
-import logging
 import posixpath
 from urllib.parse import urljoin, urlsplit
 
@@ -22,7 +20,8 @@ from babel import Locale
 from babel.core import get_global
 from jinja2 import pass_context
 from pelican import signals
-from pelican.log import LimitFilter
+from pelican_compat import never_summarize
+from site_rules import languages, main_lang
 
 HOME = "index.html"
 
@@ -56,11 +55,6 @@ def og_locale(lang: str) -> str:
     """Open Graph locale (language_TERRITORY) from CLDR's likely subtags: fa → fa_IR."""
     likely = get_global("likely_subtags").get(lang, lang).split("_")
     return f"{likely[0]}_{likely[-1]}"
-
-
-def site_languages(settings) -> list[str]:
-    main = settings.get("I18N_MAIN_LANG") or settings["DEFAULT_LANG"]
-    return [main, *(lang for lang in settings.get("I18N_SUBSITES", {}) if lang != main)]
 
 
 @pass_context
@@ -98,7 +92,7 @@ def alternates(context, content=None) -> list[dict]:
             if translation.status == "published":
                 versions[translation.lang] = translation.url
     entries = []
-    for lang in context["I18N_LANGUAGES"]:
+    for lang in languages(context):
         if lang in versions:
             url, translated = versions[lang], True
         else:
@@ -128,7 +122,7 @@ def localize_section(content):
         return
     name = sections[category.slug]
     localedir = content.settings.get("I18N_GETTEXT_LOCALEDIR")
-    if localedir and content.lang != content.settings.get("I18N_MAIN_LANG"):
+    if localedir and content.lang != main_lang(content.settings):
         name = _catalog(localedir, content.lang).gettext(name)
     category.slug = category.slug  # keep the folder as URL whatever the name
     category.name = name
@@ -136,22 +130,12 @@ def localize_section(content):
 
 def configure(pelican_obj):
     settings = pelican_obj.settings
-    if settings["DEFAULT_LANG"] not in settings.get("I18N_SUBSITES", {}):
-        settings["I18N_MAIN_LANG"] = settings["DEFAULT_LANG"]
-        settings["I18N_MAIN_CACHE_PATH"] = settings["CACHE_PATH"]
-    else:
-        # One reader cache for all languages: the main site parses each file
-        # once and saves the cache; every subsite then reads its copy from it
-        # instead of parsing every file of every language again.
-        settings["CACHE_PATH"] = settings["I18N_MAIN_CACHE_PATH"]
-    settings["I18N_LANGUAGES"] = site_languages(settings)
     # Subsites inherit the main FEED_DOMAIN; their feeds live under their own URL.
     settings["FEED_DOMAIN"] = settings["SITEURL"]
     # Pages see SITEURL made relative; share links and previews need the address.
     settings.setdefault("SITE_ABSOLUTE_URL", settings["SITEURL"])
-    for originals in range(2, len(settings["I18N_LANGUAGES"]) + 1):
-        template = "There are %s original (not translated) items %s: " + "\n%s" * originals
-        LimitFilter._ignore.add((logging.WARNING, template))
+    for originals in range(2, len(languages(settings)) + 1):
+        never_summarize("There are %s original (not translated) items %s: " + "\n%s" * originals)
 
 
 def add_template_helpers(generator):

@@ -13,7 +13,7 @@ import posixpath
 
 from pelican import signals
 from pelican.generators import Generator
-from pelican.plugins.i18n_subsites.i18n_subsites import relpath_to_site
+from pelican_compat import relpath_to_site
 
 
 class Poster:

@@ -25,9 +25,10 @@ from babel.numbers import format_decimal
 from pelican import signals
 from pelican.contents import Content
 from pelican.generators import CachingGenerator
-from pelican.plugins.i18n_subsites.i18n_subsites import relpath_to_site
+from pelican_compat import relpath_to_site
 
-from content_contract.content_contract import DEATH_PENALTY_STATUSES, DETAINED_STATUSES, PRISONER_STATUSES
+from pipeline import stop_build
+from site_rules import DEATH_PENALTY_STATUSES, DETAINED_STATUSES, PRISONER_STATUSES
 from local_dates import build_date, local_number, years_and_months
 
 # The English words of each status, as theme/templates/partials/status.html
@@ -290,8 +291,8 @@ def limit_form_action(pelican_obj):
     action = settings.get("APPEAL_FORM_ACTION")
     if action and not (urlsplit(str(action)).scheme == "https" and urlsplit(str(action)).netloc):
         # Names and email addresses must not cross the network readable by anyone on the way.
-        raise SystemExit(f"APPEAL_FORM_ACTION: {action!r} is not an https:// address; signatures must travel "
-                         "encrypted (leave it empty to sign by email)")
+        stop_build(settings, [f"APPEAL_FORM_ACTION: {action!r} is not an https:// address; signatures must "
+                              "travel encrypted (leave it empty to sign by email)"])
     if settings.get("CONTENT_SECURITY_POLICY"):
         settings["CONTENT_SECURITY_POLICY"] = form_action_policy(settings["CONTENT_SECURITY_POLICY"],
                                                                  settings.get("APPEAL_FORM_ACTION"))

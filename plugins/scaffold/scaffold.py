@@ -13,12 +13,10 @@ import json
 import os
 import re
 
-import yaml
 from pelican.utils import slugify
+from site_rules import FILE_NAME, FRONT_MATTER, SLUG, read_front_matter
 
 KINDS = {"update": "updates", "event": "events", "page": "pages", "prisoner": "prisoners"}
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-FILE_NAME = re.compile(rf"^(?P<slug>{SLUG.pattern})\.(?P<lang>[a-z]+)\.md$")
 PERSIAN = re.compile("[\u0600-\u06ff]")
 # Fields whose value is the same in every language.
 SHARED = ("date", "start", "end", "timezone", "online", "event", "prisoners", "image", "photo",
@@ -146,13 +144,9 @@ def _translation(source: str, lang: str, content: str) -> str:
         raise ScaffoldError(f"{source}: not a content file named <slug>.<lang>.md")
     folder = os.path.basename(os.path.dirname(source))
     with open(source, encoding="utf-8") as original:
-        text = original.read()
-    try:
-        _, header, body = text.split("---\n", 2)
-        meta = yaml.safe_load(header) or {}
-    except (ValueError, yaml.YAMLError):  # a date that does not exist is a ValueError
-        meta = None
-    if not isinstance(meta, dict):
+        text = original.read().replace("\r\n", "\n")
+    meta = read_front_matter(text)
+    if meta is None:
         raise ScaffoldError(f"{source}: front-matter: not readable; `invoke check` names the problem")
     lines = []
     for field, value in meta.items():
@@ -162,5 +156,5 @@ def _translation(source: str, lang: str, content: str) -> str:
             lines.append(f"{field}: {_yaml_value(value)}  # translate from {name['lang']}")
     if folder != "prisoners":
         lines.append("status: draft  # delete this line when the translation is ready")
-    text = "---\n" + "\n".join(lines) + "\n---\n" + body
+    text = "---\n" + "\n".join(lines) + "\n---\n" + FRONT_MATTER.match(text)["body"]
     return _write(_target(content, folder, name["slug"], lang), text)

@@ -27,7 +27,10 @@ import subprocess
 import sys
 import tempfile
 
+from build_cache.writer import previous_site_path
 from pelican import signals
+from pipeline import site_written
+from site_rules import is_subsite
 from tag_names.tag_names import LETTERS
 
 # Elements whose text ends a phrase: Pagefind joins adjacent text nodes as is.
@@ -53,14 +56,8 @@ def indexable_copy(source: str, target: str) -> None:
 
 
 def index_site(pelican_obj) -> None:
-    # Imported here: this plugin comes before build_cache in PLUGINS (so that the
-    # main site is indexed before build_cache waits for the subsites' copies),
-    # and Pelican imports plugins in that order.
-    from build_cache.processes import is_subsite, written_by_copy
-    from build_cache.writer import previous_site_path
-
     settings = pelican_obj.settings
-    if not settings.get("SEARCH_INDEX") or written_by_copy(settings):
+    if not settings.get("SEARCH_INDEX"):
         return
     folder = settings["OUTPUT_PATH"]
     # The main site's folder holds the subsites' folders, which are not its pages.
@@ -127,4 +124,4 @@ def add_template_helpers(generator):
 
 def register():
     signals.generator_init.connect(add_template_helpers)
-    signals.finalized.connect(index_site)
+    site_written.connect(index_site)

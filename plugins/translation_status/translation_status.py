@@ -15,9 +15,9 @@ import subprocess
 from collections import defaultdict
 from typing import NamedTuple
 
+from site_rules import FILE_NAME, FRONT_MATTER, languages, load_front_matter, sections
 from ui_catalogs import catalog_path, incomplete_entries
 
-FILE_NAME = re.compile(r"^(?P<slug>[a-z0-9-]+)\.(?P<lang>[a-z]+)\.md$")
 # Front-matter is at most this long (the content contract refuses longer).
 FRONT_MATTER_BYTES = 32 * 1024
 STATUS_LINE = re.compile(r"^status\s*:", re.MULTILINE)
@@ -66,8 +66,6 @@ def is_draft(path: str) -> bool:
     """Whether the piece at `path` says `status: draft` (in any case, as Pelican
     reads it). A file whose front-matter cannot be read is not called a draft:
     the content check reports it."""
-    from content_contract.content_contract import FRONT_MATTER, load_front_matter
-
     try:
         with open(path, encoding="utf-8") as source:
             head = source.read(FRONT_MATTER_BYTES + 16)
@@ -83,7 +81,7 @@ def is_draft(path: str) -> bool:
 def content_versions(settings) -> dict[str, dict[str, str]]:
     """{"<folder>/<slug>": {lang: path}} of every content file, drafts included."""
     root = settings["PATH"]
-    folders = [*settings["ARTICLE_PATHS"], *settings["PAGE_PATHS"], settings.get("PRISONERS_PATH", "prisoners")]
+    folders = sections(settings)
     pieces = defaultdict(dict)
     for folder in folders:
         directory = os.path.join(root, folder)
@@ -95,8 +93,8 @@ def content_versions(settings) -> dict[str, dict[str, str]]:
 
 def translation_report(settings) -> list[Row]:
     root = settings["PATH"]
-    main = settings["DEFAULT_LANG"]
-    langs = [main, *settings.get("I18N_SUBSITES", {})]
+    langs = languages(settings)
+    main = langs[0]
     pieces = content_versions(settings)
     changes = last_changes(root, [p for versions in pieces.values() for p in versions.values()])
     rows = []

@@ -14,7 +14,11 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po, write_po
+from build_cache.fingerprints import file_digest
+from build_cache.memory import in_memory
 from pelican import signals
+from pipeline import stop_build
+from site_rules import languages
 
 DOMAIN = "messages"
 EXTRACT_METHODS = [("**.html", "jinja2"), ("**.txt", "jinja2")]
@@ -97,8 +101,8 @@ def compile_catalogs(theme: str, langs, localedir: str) -> None:
         raise SystemExit("\n".join(problems))
 
 
-# Language → (its .po file's modification time, the folder it was compiled into), in this process.
-COMPILED = {}
+# Language → (a digest of its .po file, the folder it was compiled into), in this process.
+COMPILED = in_memory("compiled catalogs")
 
 
 def compile_for_build(pelican_obj):
@@ -110,8 +114,8 @@ def compile_for_build(pelican_obj):
     catalog it loaded by path.
     """
     settings = pelican_obj.settings
-    lang, subsites = settings["DEFAULT_LANG"], settings.get("I18N_SUBSITES", {})
-    langs = [lang] if lang in subsites else list(subsites)
+    lang, subsites = settings["DEFAULT_LANG"], languages(settings)[1:]
+    langs = [lang] if lang in subsites else subsites
     stamps = {language: _stamp(catalog_path(settings["THEME"], language)) for language in langs}
     if lang in subsites and COMPILED.get(lang, (None,))[0] == stamps[lang]:
         settings["I18N_GETTEXT_LOCALEDIR"] = COMPILED[lang][1]
@@ -122,7 +126,7 @@ def compile_for_build(pelican_obj):
         compile_catalogs(settings["THEME"], langs, localedir)
     except SystemExit as problems:
         if lang not in subsites:
-            raise
+            stop_build(settings, str(problems).splitlines())
         raise RuntimeError(str(problems)) from None  # the preview reports it and keeps running
     COMPILED.update({language: (stamp, localedir) for language, stamp in stamps.items()})
     settings["I18N_GETTEXT_LOCALEDIR"] = localedir
@@ -130,7 +134,7 @@ def compile_for_build(pelican_obj):
 
 def _stamp(path: str):
     try:
-        return os.stat(path).st_mtime_ns
+        return file_digest(path)
     except OSError:
         return None
 

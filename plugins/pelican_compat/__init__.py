@@ -1,0 +1,156 @@
+"""Every place where this project reaches into Pelican's (or i18n_subsites')
+internals, and nothing else.
+
+Plugins use Pelican through its signals and public classes; where that is
+not enough (sharing the reader cache between languages, comparing files by
+their bytes, writing only changed pages) they call the functions here
+instead of touching a private attribute themselves. RELIED_ON names each
+piece of Pelican code these functions depend on, or that a plugin copies,
+with a digest of its source: tests/test_pelican_compat.py fails, naming the
+piece, when an upgraded Pelican changes one of them, so that whoever upgrades
+reads the new code before the build silently does something else.
+"""
+
+import hashlib
+import inspect
+import functools
+import logging
+
+from pelican.cache import FileStampDataCacher
+from pelican.contents import Content
+from pelican.generators import CachingGenerator
+from pelican.log import LimitFilter
+from pelican.plugins.i18n_subsites import i18n_subsites
+from pelican.readers import Readers, _filter_discardable_metadata
+from pelican.writers import Writer
+
+# "module.qualified.name" → (sha256 of its source as of the pinned version, what we rely on).
+RELIED_ON = {
+    "pelican.cache.FileStampDataCacher.__init__":
+        ("f3721146", "sets _filestamp_func from CHECK_MODIFIED_METHOD; compare_by_bytes replaces it"),
+    "pelican.cache.FileStampDataCacher._get_file_stamp":
+        ("771a0b92", "calls _filestamp_func(filename); file_stamp calls it"),
+    "pelican.cache.FileStampDataCacher.save_cache":
+        ("ac07627d", "pickles _cache to _cache_path; share_reader_cache saves only after a change"),
+    "pelican.readers.Readers.read_file":
+        ("356c609e", "asks get_cached_data(path) before parsing and cache_data(path, (content, metadata)) after,"
+                     " with _filter_discardable_metadata; parse workers fill the cache the same way"),
+    "pelican.readers._filter_discardable_metadata": ("ddc12a0f", "what read_file caches of a file's metadata"),
+    "pelican.generators.CachingGenerator._get_file_stamp": ("dde9e357", "the generator-level file stamp"),
+    "pelican.contents.Content.get_relative_source_path":
+        ("6c1f5107", "a pure function of PATH and source_path; remember_source_paths memoizes it"),
+    "pelican.writers.Writer.write_file":
+        ("6a604ad6", "ReusingWriter.write_file follows it: pagination, localsiteurl, relative SITEURL, "
+                     "content_written"),
+    "pelican.writers.Writer._open_w": ("69700ea0", "refuses to write a file twice; open_output calls it"),
+    "pelican.writers.Writer.__init__": ("2f892e0a", "keeps the files written in _written_files"),
+    "pelican.log.LimitFilter.filter": ("11437b97", "skips messages whose template is in _ignore"),
+    "pelican.plugins.i18n_subsites.i18n_subsites.initialize_dbs": ("cc354d4e", "keeps the main language in _MAIN_LANG"),
+    "pelican.plugins.i18n_subsites.i18n_subsites.relpath_to_site":
+        ("24694c97", "the relative path from one language's site to another's"),
+}
+
+
+def source_digest(name: str) -> str:
+    """The first 8 hex digits of the sha256 of the source of `name` (a key of RELIED_ON)."""
+    target = __import__(name.partition(".")[0])
+    for part in name.split(".")[1:]:
+        target = getattr(target, part)
+    return hashlib.sha256(inspect.getsource(target).encode()).hexdigest()[:8]
+
+
+# --- i18n_subsites ----------------------------------------------------------------
+
+
+def i18n_main_lang() -> str:
+    """The main site's language while i18n_subsites builds the subsites."""
+    return i18n_subsites._MAIN_LANG
+
+
+relpath_to_site = i18n_subsites.relpath_to_site
+
+
+# --- Files compared by their bytes ---------------------------------------------------
+
+
+def compare_by_bytes(generator, stamp) -> None:
+    """Make the generator's file-stamp caches (its reader cache, its own
+    generator-level cache) call `stamp(path)`, whatever CHECK_MODIFIED_METHOD says."""
+    for cacher in (generator, getattr(generator, "readers", None)):
+        if isinstance(cacher, FileStampDataCacher):
+            cacher._filestamp_func = stamp
+
+
+def file_stamp(generator: CachingGenerator, filename: str):
+    return generator._get_file_stamp(filename)
+
+
+# --- The reader cache ------------------------------------------------------------------
+
+
+def reader_cache(readers: Readers) -> tuple[str | None, dict | None]:
+    """(file, dictionary) of the reader cache, or (None, None) when caching is off."""
+    if getattr(readers, "_cache_path", None) is None or not readers._cache_data_policy:
+        return None, None
+    return readers._cache_path, readers._cache
+
+
+def use_reader_cache(readers: Readers, cache: dict, path: str) -> None:
+    """Have `readers` read `cache` and save it to `path`."""
+    readers._cache, readers._cache_path = cache, path
+
+
+def cached_parse(metadata: dict) -> dict:
+    """What Readers.read_file keeps of a file's metadata in the reader cache."""
+    return _filter_discardable_metadata(metadata)
+
+
+# --- Writing ------------------------------------------------------------------------------
+
+
+def written_files(writer: Writer) -> set:
+    """The absolute paths `writer` wrote in this build (it refuses to write one twice)."""
+    return writer._written_files
+
+
+def open_output(writer: Writer, path: str, override: bool):
+    return writer._open_w(path, "utf-8", override=override)
+
+
+def remember_source_paths() -> None:
+    """Pelican works out a piece's path relative to the content folder (two
+    abspath and a relpath) on every URL it builds; the answer never changes."""
+    original = Content.get_relative_source_path
+    if getattr(original, "remembers", False):
+        return
+    known = {}
+
+    @functools.wraps(original)
+    def get_relative_source_path(self, source_path=None):
+        key = (self.settings["PATH"], source_path or self.source_path)
+        if key not in known:
+            known[key] = original(self, source_path)
+        return known[key]
+
+    get_relative_source_path.remembers = True
+    Content.get_relative_source_path = get_relative_source_path
+
+
+# --- Logging --------------------------------------------------------------------------------
+
+
+def never_summarize(template: str, level: int = logging.WARNING) -> None:
+    """Have Pelican's log filter drop messages of `template` (ones it would otherwise repeat)."""
+    LimitFilter._ignore.add((level, template))
+
+
+def fork_safe_exit_handlers() -> None:
+    """In a forked child: forget the parent's exit handlers (temporary folders it will remove)."""
+    import atexit
+
+    atexit._clear()
+
+
+__all__ = ["RELIED_ON", "cached_parse", "compare_by_bytes", "file_stamp", "fork_safe_exit_handlers",
+           "i18n_main_lang", "never_summarize", "open_output", "reader_cache", "relpath_to_site",
+           "remember_source_paths", "source_digest", "use_reader_cache", "written_files"]
