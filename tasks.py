@@ -1,7 +1,6 @@
 """Everyday tasks: `invoke --list`. Each one calls Pelican or a plugin function."""
 
 import datetime
-import json
 import os
 import shutil
 import subprocess
@@ -9,21 +8,23 @@ import sys
 
 from invoke import task
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins"))
-
-from content_contract import check_content, code_quality_report, github_annotations  # noqa: E402
-from editor import local_backend  # noqa: E402
-from pelican.settings import read_settings  # noqa: E402
-from scaffold import ScaffoldError, new_piece  # noqa: E402
-from site_build import build as build_site  # noqa: E402
-from site_build import build_digests  # noqa: E402
-from site_build import bundle as bundle_site  # noqa: E402
-from site_build import preview_command  # noqa: E402
-from translation_status import changed_pieces_only, format_report, translation_report  # noqa: E402
-from ui_catalogs import update_catalogs  # noqa: E402
+from content_contract import check_content, code_quality_report, github_annotations
+from editor import local_backend
+from pelican.settings import read_settings
+from scaffold import ScaffoldError, new_piece
+from site_build import BuildRequest, build_digests, preview_command
+from site_build import bundle as bundle_site
+from site_rules import languages
+from translation_status import changed_pieces_only, format_report, translation_report
+from ui_catalogs import update_catalogs
 
 OUTPUT = "output"
-SUBSITE_LANGS = ("fa", "es")
+
+
+def _run(request: BuildRequest) -> None:
+    status = request.run()
+    if status:
+        sys.exit(status)
 
 
 @task(help={"verbose": "show Pelican's progress: every file written or reused"})
@@ -32,9 +33,7 @@ def build(c, output=OUTPUT, verbose=False):
 
     Prints one line: what each language published ("en: 5 updates, 5 events, …").
     """
-    status = build_site("pelicanconf.py", output, extra_args=["--verbose"] if verbose else ())
-    if status:
-        sys.exit(status)
+    _run(BuildRequest(output, verbose=verbose))
 
 
 @task(help={"format": "text (default); github: workflow annotations on stdout; gitlab: a Code Quality report (JSON)"})
@@ -86,7 +85,7 @@ def translations(c, format="table", changed=None):
 @task
 def serve(c, port=8000):
     """Preview on http://localhost:PORT, rebuilding on every save."""
-    command, env = preview_command("pelicanconf.py", OUTPUT, port=port)
+    command, env = preview_command(BuildRequest(OUTPUT), port=port)
     os.execve(command[0], command, env)
 
 
@@ -99,9 +98,7 @@ def publish(c, output=OUTPUT):
     it to IEC_PUBLISH_REMOTE (default origin). Nothing is deployed unless
     this very build succeeded.
     """
-    status = build_site("publishconf.py", output)
-    if status:
-        sys.exit(status)
+    _run(BuildRequest(output, "publishconf.py"))
     target = os.environ.get("IEC_RSYNC_TARGET")
     if target:
         c.run(f"rsync --archive --delete --compress {output}/ {target}")
@@ -116,11 +113,9 @@ def publish(c, output=OUTPUT):
 def preview(c, number, output="output-preview"):
     """Build a pull-request preview: the public build under $SITEURL/previews/pr-N, kept out of search engines."""
     base = os.environ.get("SITEURL", "https://free-iran-prisoners.example").rstrip("/")
-    os.environ["SITEURL"] = f"{base}/previews/pr-{int(number)}"
-    status = build_site("publishconf.py", output, extra_args=["--extra-settings", "NOINDEX=true"])
-    if status:
-        sys.exit(status)
-    print(os.environ["SITEURL"])
+    address = f"{base}/previews/pr-{int(number)}"
+    _run(BuildRequest(output, "publishconf.py", settings={"NOINDEX": True}, env={"SITEURL": address}))
+    print(address)
 
 
 @task(help={"port": "the editor's port (default 8000)", "backend_port": "decap-server's port (default 8081)",
@@ -128,10 +123,7 @@ def preview(c, number, output="output-preview"):
 def editor(c, port=8000, backend_port=8081, commit=False):
     """Write in the browser on this computer: the web editor at http://127.0.0.1:PORT/admin/index.html saves into content/."""
     backend_url = f"http://127.0.0.1:{backend_port}/api/v1"
-    status = build_site("pelicanconf.py", OUTPUT, extra_args=[
-        "--extra-settings", "EDITOR=true", f"EDITOR_LOCAL_BACKEND={json.dumps(backend_url)}"])
-    if status:
-        sys.exit(status)
+    _run(BuildRequest(OUTPUT, settings={"EDITOR": True, "EDITOR_LOCAL_BACKEND": backend_url}))
     command, env = local_backend(os.getcwd(), backend_port, commit=commit)
     backend = subprocess.Popen(command, env=env)
     print(f"Open http://127.0.0.1:{port}/admin/index.html and choose Login; Ctrl+C stops the editor.")
@@ -148,7 +140,7 @@ def bundle(c, directory="."):
     Pages link relatively; share links, feeds and calendars name the public
     site: SITEURL when it is set, else publishconf.py's address.
     """
-    status, path = bundle_site("pelicanconf.py", directory)
+    status, path = bundle_site(BuildRequest(), directory)
     if status:
         sys.exit(status)
     print(path)
@@ -162,9 +154,8 @@ def bundle(c, directory="."):
 def digest(c, since=None, until=None, lang=None):
     """Write the email digest (HTML and plain text) per language into digests/<until>/."""
     day = datetime.date.fromisoformat
-    langs = [lang] if lang else ["en", *SUBSITE_LANGS]
-    status, files = build_digests("publishconf.py", "digests", langs, since=since and day(since),
-                                  until=until and day(until))
+    status, files = build_digests(BuildRequest(settings_file="publishconf.py"), "digests", [lang] if lang else None,
+                                  since=since and day(since), until=until and day(until))
     if status:
         sys.exit(status)
     print("\n".join(files))
@@ -188,7 +179,7 @@ def clean(c):
 @task
 def catalogs(c):
     """Extract UI strings from the templates and merge them into every catalog."""
-    update_catalogs("theme", SUBSITE_LANGS)
+    update_catalogs("theme", languages(read_settings("pelicanconf.py"))[1:])
 
 
 @task

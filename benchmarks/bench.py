@@ -89,16 +89,13 @@ def stock_command(corpus, output, cache):
 
 
 def project_command(corpus, output, cache, settings: Optional[dict] = None):
-    """The command of one project build: the only place that knows the build's
-    entry point (today site_build.build with Pelican's arguments), so that it
-    can be swapped in one place. `settings` are passed as Pelican's
-    --extra-settings (values in JSON)."""
-    extra_args = ["--cache-path", str(cache), "-q"]
-    if settings:
-        extra_args += ["--extra-settings", *(f"{key}={json.dumps(value)}" for key, value in settings.items())]
-    code = ("import sys; sys.path.insert(0, 'plugins'); from site_build import build; "
-            f"sys.exit(build('pelicanconf.py', {str(output)!r}, {str(corpus)!r}, extra_args={extra_args!r}))")
-    return [sys.executable, "-c", code]
+    """The command of one project build: a BuildRequest carried out in a
+    process of its own (so /usr/bin/time measures it), with `settings` on top
+    of pelicanconf.py's."""
+    request = {"output": str(output), "content": str(corpus), "cache": str(cache), "settings": settings or {}}
+    code = ("import json, sys; from site_build import BuildRequest; "
+            "sys.exit(BuildRequest(**json.loads(sys.argv[1])).run())")
+    return [sys.executable, "-c", code, json.dumps(request)]
 
 
 def project_search_off_command(corpus, output, cache):
@@ -132,10 +129,9 @@ def stock_preview(corpus, output, cache, port):
 def project_preview(corpus, output, cache, port):
     """The project's live preview (what `invoke serve` runs): with project_command,
     the only code here that knows site_build's entry points."""
-    sys.path.insert(0, str(ROOT / "plugins"))
-    from site_build import preview_command
+    from site_build import BuildRequest, preview_command
 
-    return preview_command("pelicanconf.py", str(output), str(corpus), port, ["--cache-path", str(cache), "-q"])
+    return preview_command(BuildRequest(str(output), content=str(corpus), cache=str(cache)), port)
 
 
 def hugo_preview(corpus, output, cache, port):

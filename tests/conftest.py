@@ -1,10 +1,11 @@
 """Shared fixtures: real Pelican builds of the real content, built once per session."""
 
+import contextlib
+import dataclasses
 import datetime
+import io
 import json
-import os
 import shutil
-import subprocess
 import sys
 import zipfile
 from dataclasses import dataclass
@@ -12,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from site_build import BuildRequest
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
 
 LANGS = ("en", "fa", "es")
 PUBLISH_URL = "https://mirror.example/iec"
@@ -35,26 +37,30 @@ class Build:
         return sorted(self.output.rglob("*.html"))
 
 
-def run_build(output: Path, *, settings: str = "pelicanconf.py", content: Path = ROOT / "content",
-              extra_args=(), overrides=None, env=None) -> Build:
-    """Build like `invoke build` does, in a subprocess, capturing the log.
+def request_for(output: Path, *, settings: str = "pelicanconf.py", content: Path = ROOT / "content",
+                overrides=None, env=None, verbose: bool = False) -> BuildRequest:
+    """The BuildRequest of a test build: the session's build date, and a
+    content cache of its own beside its output."""
+    return BuildRequest(str(output), str(ROOT / settings), str(content),
+                        settings={"BUILD_DATE": BUILD_DATE, **(overrides or {})},
+                        cache=str(output.parent / f"{output.name}-cache"), env=env or {}, verbose=verbose)
 
-    `overrides` are settings given to Pelican's --extra-settings (one flag
-    for all: Pelican keeps only the last flag's values).
-    """
-    overrides = {"BUILD_DATE": BUILD_DATE, **(overrides or {})}
-    # Each test build gets its own content cache, beside its output.
-    extra_args = [*extra_args, "--cache-path", str(output.parent / f"{output.name}-cache"), "--extra-settings",
-                  *(f"{key}={json.dumps(value, ensure_ascii=False)}" for key, value in overrides.items())]
-    code = (
-        "import sys; sys.path.insert(0, 'plugins'); from site_build import build; "
-        f"sys.exit(build({settings!r}, {str(output)!r}, {str(content)!r}, extra_args={list(extra_args)!r}))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-        env={**os.environ, **(env or {})},
-    )
-    return Build(result.returncode, output, result.stdout + result.stderr)
+
+def run_build(output: Path, **request) -> Build:
+    """Build as `invoke build` does (a BuildRequest, see request_for), capturing what it prints."""
+    log = io.StringIO()
+    with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+        status = request_for(output, **request).run()
+    return Build(status, output, log.getvalue())
+
+
+# A BuildRequest carried out in a process of its own (for builds a test runs side by side or kills).
+BUILD_COMMAND = ("import json, sys; from site_build import BuildRequest; "
+                 "sys.exit(BuildRequest(**json.loads(sys.argv[1])).run())")
+
+
+def build_command(request: BuildRequest) -> list[str]:
+    return [sys.executable, "-c", BUILD_COMMAND, json.dumps(dataclasses.asdict(request))]
 
 
 def files_of(path: Path) -> list[str]:
@@ -98,7 +104,8 @@ def unzipped_bundle(tmp_path_factory) -> Path:
     from site_build import bundle
 
     directory = tmp_path_factory.mktemp("bundle")
-    status, path = bundle("pelicanconf.py", str(directory), str(ROOT / "content"), day=datetime.date(2026, 11, 24))
+    status, path = bundle(BuildRequest(settings_file=str(ROOT / "pelicanconf.py"), content=str(ROOT / "content")),
+                          str(directory), day=datetime.date(2026, 11, 24))
     assert status == 0
     assert Path(path).name == "iec-site-2026-11-24.zip"
     with zipfile.ZipFile(path) as archive:

@@ -4,10 +4,8 @@ import sys
 
 from conftest import ROOT, differences, report, run_build
 
-sys.path.insert(0, str(ROOT))
-
-from benchmarks.bench import hugo_executable, hugo_pages_missing, run  # noqa: E402
-from benchmarks.corpus import make_corpus  # noqa: E402
+from benchmarks.bench import hugo_executable, hugo_pages_missing, run
+from benchmarks.corpus import make_corpus
 
 
 def test_cached_and_shared_parsing_builds_the_same_site_as_a_plain_build(tmp_path):

@@ -20,14 +20,15 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def make_bundle(directory: Path, siteurl: str | None) -> Path:
-    from site_build import bundle
+    from site_build import BuildRequest, bundle
 
     with pytest.MonkeyPatch.context() as patch:
         if siteurl is None:
             patch.delenv("SITEURL", raising=False)
         else:
             patch.setenv("SITEURL", siteurl)
-        status, path = bundle("pelicanconf.py", str(directory), str(ROOT / "content"), day=datetime.date(2026, 11, 24))
+        status, path = bundle(BuildRequest(settings_file=str(ROOT / "pelicanconf.py"), content=str(ROOT / "content")),
+                              str(directory), day=datetime.date(2026, 11, 24))
     assert status == 0
     with zipfile.ZipFile(path) as archive:
         archive.extractall(directory / "unzipped")

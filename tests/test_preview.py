@@ -12,7 +12,7 @@ import time
 import pytest
 
 from conftest import BUILD_DATE, ROOT, differences
-from site_build import pelican_environment, preview_command
+from site_build import BuildRequest, pelican_environment, preview_command
 from test_incremental import EDITS, corpus_and_theme
 
 SETTINGS = {"BUILD_DATE": BUILD_DATE}
@@ -24,9 +24,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def settings_args(theme, **more) -> list[str]:
-    values = {**SETTINGS, "THEME": str(theme), **more}
-    return ["--extra-settings", *(f"{key}={json.dumps(value)}" for key, value in values.items())]
+def settings_of(theme, **more) -> dict:
+    return {**SETTINGS, "THEME": str(theme), **more}
 
 
 class Preview:
@@ -34,8 +33,9 @@ class Preview:
 
     def __init__(self, root, content, theme):
         self.output, self.log = root / "preview", root / "preview.log"
-        command, env = preview_command("pelicanconf.py", str(self.output), str(content), free_port(),
-                                       ["--cache-path", str(root / "preview-cache"), *settings_args(theme)])
+        request = BuildRequest(str(self.output), content=str(content), cache=str(root / "preview-cache"),
+                               settings=settings_of(theme))
+        command, env = preview_command(request, free_port())
         with open(self.log, "w") as sink:
             self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
                                             start_new_session=True)
@@ -69,7 +69,8 @@ def scratch_build(output, content, theme) -> None:
     """Pelican alone (no search index, as in the preview), no cache, fresh output."""
     result = subprocess.run([sys.executable, "-m", "pelican", str(content), "--settings", "pelicanconf.py",
                              "--output", str(output), "--cache-path", str(output.parent / "scratch-cache"),
-                             "--ignore-cache", "--fatal", "warnings", *settings_args(theme, SEARCH_INDEX=False)],
+                             "--ignore-cache", "--fatal", "warnings", "--extra-settings",
+                             *(f"{key}={json.dumps(value)}" for key, value in settings_of(theme, SEARCH_INDEX=False).items())],
                             cwd=ROOT, capture_output=True, text=True, env=pelican_environment())
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -3,7 +3,6 @@ nothing, and builds of one output folder take turns and replace it in one step."
 
 import fcntl
 import gzip
-import json
 import os
 import re
 import shutil
@@ -14,7 +13,7 @@ import time
 
 import pytest
 
-from conftest import BUILD_DATE, ROOT, differences, run_build
+from conftest import ROOT, build_command, differences, request_for, run_build
 from site_build import site_build
 
 
@@ -36,7 +35,7 @@ def test_a_missing_catalog_is_an_error(tmp_path):
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)
     shutil.rmtree(theme / "translations" / "es")
-    build = run_build(tmp_path / "output", extra_args=["--theme-path", str(theme)])
+    build = run_build(tmp_path / "output", overrides={"THEME": str(theme)})
     assert build.status != 0
     assert "translations/es/LC_MESSAGES/messages.po: missing" in build.log
     assert "Traceback" not in build.log
@@ -93,11 +92,8 @@ def test_an_unreadable_content_cache_only_costs_time(tmp_path):
 
 def start_build(output, content=ROOT / "content", **popen):
     """A build like run_build's, started in the background with its output piped."""
-    extra_args = ["--cache-path", f"{output}-cache", "--extra-settings", f"BUILD_DATE={json.dumps(BUILD_DATE)}"]
-    code = ("import sys; sys.path.insert(0, 'plugins'); from site_build import build; "
-            f"sys.exit(build('pelicanconf.py', {str(output)!r}, {str(content)!r}, extra_args={extra_args!r}))")
-    return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, **popen)
+    return subprocess.Popen(build_command(request_for(output, content=content)), cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, **popen)
 
 
 def wait_for_staging(output, process, limit=120.0):
@@ -234,7 +230,6 @@ def test_without_an_atomic_exchange_the_folder_is_still_replaced(tmp_path, monke
 
 TREE_DIGEST = """
 import sys
-sys.path.insert(0, "plugins")
 from build_cache.fingerprints import tree_digest
 print(tree_digest(sys.argv[1]))
 """
@@ -275,7 +270,6 @@ def test_a_dangling_link_in_the_content_is_no_traceback(content_copy, tmp_path):
 
 
 def corpus_with_a_draft(root):
-    sys.path.insert(0, str(ROOT))
     from benchmarks.corpus import make_corpus
 
     content = make_corpus(root / "content", updates=3)
@@ -300,7 +294,7 @@ def test_a_successful_build_prints_one_line_with_what_each_language_published(tm
 
 def test_a_verbose_build_shows_pelicans_progress_and_the_summary(tmp_path):
     content = corpus_with_a_draft(tmp_path)
-    build = run_build(tmp_path / "site", content=content, extra_args=["--verbose"])
+    build = run_build(tmp_path / "site", content=content, verbose=True)
     assert build.status == 0, build.log
     assert len(re.findall(r"INFO +Writing", build.log)) > 50, build.log
     assert build.log.splitlines()[-1] == SUMMARY

@@ -21,13 +21,15 @@ one line each from the content contract, and any other failure is reduced
 to Pelican's own message. A build that succeeds says in one line what each
 language published ("Built output/: en: 5 updates, …; fa: …"), instead of
 Pelican's "Done: Processed …" lines (one per language, and one more per
-language a forked copy wrote, with Pelican's own counts). With `--verbose`
-(or `--debug`) in `extra_args`, Pelican's whole log is shown as it wrote it,
-then that line.
+language, with Pelican's own counts). With `verbose`, Pelican's whole log
+is shown as it wrote it, then that line.
+
+Every build starts from a BuildRequest: tasks, tests and benchmarks alike.
 """
 
 import contextlib
 import ctypes
+import dataclasses
 import datetime
 import errno
 import json
@@ -38,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Mapping
 
 try:
     import fcntl
@@ -56,33 +59,65 @@ def pelican_environment() -> dict:
     return {**os.environ, "PYTHONHASHSEED": "0"}
 
 
-def build(settings_file: str, output: str, content: str = "content", *, extra_args=(), reuse: bool = True,
-          summary: bool = True) -> int:
-    """Build `content` with `settings_file` into `output`; return Pelican's exit status.
+@dataclasses.dataclass(frozen=True)
+class BuildRequest:
+    """One build of the site, as every task, test and benchmark asks for it.
 
-    With `reuse`, pages whose inputs did not change are taken from the
-    previous build in `output` instead of rendered again, and when no input
-    changed at all (see build_inputs) the build is skipped. Both only when
-    `output` holds exactly what the last build wrote there. With `summary`,
-    a build that succeeds prints what each language published (summary_line).
+    `settings` override the settings file's values (Pelican's own and the
+    plugins': {"SEARCH_INDEX": False}); `cache` is the cache folder (the
+    settings file's CACHE_PATH by default); `env` adds to the environment the
+    settings file is read in (publishconf.py reads SITEURL from it). With
+    `reuse`, pages whose inputs did not change are taken from the previous
+    build in `output` instead of rendered again, and when no input changed
+    at all (see build_inputs) the build is skipped; both only when `output`
+    holds exactly what the last build wrote there. With `summary`, a build
+    that succeeds prints what each language published (summary_line); with
+    `verbose`, Pelican's whole log as it wrote it.
     """
-    output = os.path.abspath(output)
+
+    output: str = "output"
+    settings_file: str = "pelicanconf.py"
+    content: str = "content"
+    settings: Mapping = dataclasses.field(default_factory=dict)
+    cache: str | None = None
+    env: Mapping = dataclasses.field(default_factory=dict)
+    reuse: bool = True
+    summary: bool = True
+    verbose: bool = False
+
+    def run(self) -> int:
+        """Build; Pelican's exit status."""
+        return build(self)
+
+    def with_settings(self, **settings) -> "BuildRequest":
+        return dataclasses.replace(self, settings={**self.settings, **settings})
+
+
+def pelican_environment(request: BuildRequest | None = None) -> dict:
+    """The environment Pelican runs in. Pelican collects content files in a
+    set: with string hashing fixed, it reads them in the same order every
+    run, so pieces of the same date are listed in the same order and
+    unchanged pages come out byte for byte."""
+    return {**os.environ, **(request.env if request else {}), "PYTHONHASHSEED": "0"}
+
+
+def build(request: BuildRequest) -> int:
+    """Carry out `request` (see BuildRequest); return Pelican's exit status."""
+    output = os.path.abspath(request.output)
     os.makedirs(os.path.dirname(output), exist_ok=True)
     with exclusive_build(output) as lock:
         remove_stale_folders(output)
-        return _build(settings_file, output, content, extra_args, reuse, lock, summary)
+        return _build(dataclasses.replace(request, output=output), lock)
 
 
-VERBOSE_FLAGS = {"-v", "--verbose", "-D", "--debug"}
-
-
-def _build(settings_file: str, output: str, content: str, extra_args, reuse: bool, lock, summary: bool) -> int:
+def _build(request: BuildRequest, lock) -> int:
     from build_cache.fingerprints import output_digests
 
+    output, overrides = request.output, dict(request.settings)
     inputs = stamp = None
-    settings = _settings(settings_file, content, extra_args)
-    if reuse:
-        inputs, stamp = build_inputs(settings, settings_file), _stamp_path(settings, output)
+    settings = _settings(request)
+    if request.reuse:
+        inputs, stamp = build_inputs(settings, request.settings_file), _stamp_path(settings, output)
         present = os.path.isdir(output)
         differing = _differing_files(output, _read_manifest(_manifest_path(stamp))) if present else []
         if present and not differing and _read(stamp) == inputs:
@@ -90,28 +125,24 @@ def _build(settings_file: str, output: str, content: str, extra_args, reuse: boo
             return 0
         # The pages' records are kept for the next build in any case; none of
         # the previous files is taken unless the folder is as recorded.
-        extra_args = _with_setting(extra_args, "PREVIOUS_OUTPUT_PATH", output)
-        if differing:
-            extra_args = _with_setting(extra_args, "PREVIOUS_OUTPUT_INTACT", False)
+        overrides.update(PREVIOUS_OUTPUT_PATH=output, PREVIOUS_OUTPUT_INTACT=not differing)
         if differing and differing is not UNRECORDED:
             print(f"{_count(differing)} in {os.path.basename(output)}/ not as the last build wrote "
                   f"({', '.join(differing[:3])}{', …' if len(differing) > 3 else ''}): building every page again.")
     staging = tempfile.mkdtemp(prefix=f".{os.path.basename(output)}-building-", dir=os.path.dirname(output))
-    verbose = bool(VERBOSE_FLAGS.intersection(extra_args))
+    # Beside the staging folder (which becomes the site), removed with it.
+    problems_file = overrides["PROBLEMS_FILE"] = f"{staging}.problems.json"
     command = [
-        sys.executable, "-m", "pelican", content,
-        "--settings", settings_file,
-        "--output", staging,
+        *pelican_command(request, overrides), "--output", staging,
         "--fatal", "warnings",
         # Pelican's plain handler shows warnings and errors only, one line
         # each; its default one (rich) shows the progress --verbose asks for.
-        *(() if verbose else ("--log-handler", "plain")),
-        *extra_args,
+        *(("--verbose",) if request.verbose else ("--log-handler", "plain")),
     ]
     # Pelican's console wraps at 80 columns in a pipe: without --verbose only
     # its totals (which are left out) go there; with it, as wide as our terminal.
-    columns = shutil.get_terminal_size((160, 24)).columns if verbose else 1000
-    environment = {**pelican_environment(), "COLUMNS": str(columns)}
+    columns = shutil.get_terminal_size((160, 24)).columns if request.verbose else 1000
+    environment = {**pelican_environment(request), "COLUMNS": str(columns)}
     # Pelican holds the lock too: if this process is killed, no other build
     # starts (nor removes the staging folder) while Pelican still writes.
     run = {"check": False, "capture_output": True, "text": True, "env": environment,
@@ -133,16 +164,39 @@ def _build(settings_file: str, output: str, content: str, extra_args, reuse: boo
                 os.replace(f"{manifest}.partial", manifest)
                 _write(stamp, inputs)
             log = result.stdout + result.stderr
-            sys.stdout.write(log if verbose else without_pelican_totals(log))
-            if summary:
+            sys.stdout.write(log if request.verbose else without_pelican_totals(log))
+            if request.summary:
                 print(summary_line(settings, output))
-        elif verbose:
+        elif request.verbose:
             sys.stderr.write(result.stdout + result.stderr)
         else:
-            sys.stderr.write("\n".join(failure_lines(result.stderr)) + "\n")
+            sys.stderr.write("\n".join(_problems(problems_file) or failure_lines(result.stderr)) + "\n")
         return result.returncode
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        _remove(problems_file)
+
+
+def _problems(path: str) -> list[str]:
+    """What the build said a writer must fix (pipeline.stop_build), if it stopped for that."""
+    text = _read(path)
+    try:
+        problems = json.loads(text) if text else []
+    except ValueError:
+        return []
+    return [str(line) for line in problems] if isinstance(problems, list) else []
+
+
+def pelican_command(request: BuildRequest, settings: Mapping) -> list[str]:
+    """Pelican's command line for `request`'s content, settings file and cache, with `settings` on top."""
+    command = [sys.executable, "-m", "pelican", os.path.abspath(request.content), "--settings", request.settings_file]
+    if request.cache:
+        command += ["--cache-path", os.path.abspath(request.cache)]
+    if settings:
+        # One flag for all: Pelican keeps only the last one's values.
+        command += ["--extra-settings", *(f"{key}={json.dumps(value, ensure_ascii=False)}"
+                                          for key, value in settings.items())]
+    return command
 
 
 PELICAN_TOTALS = "Done: Processed "
@@ -168,8 +222,9 @@ def summary_line(settings, output: str) -> str:
     Drafts are published in no language and are not counted."""
     from translation_status.translation_status import content_versions, is_draft
 
-    langs = [settings["DEFAULT_LANG"], *settings.get("I18N_SUBSITES", {})]
-    sections = [*settings["ARTICLE_PATHS"], settings.get("PRISONERS_PATH", "prisoners"), *settings["PAGE_PATHS"]]
+    from site_rules import languages, sections as site_sections
+
+    langs, sections = languages(settings), site_sections(settings)
     counts = {lang: dict.fromkeys(sections, 0) for lang in langs}
     for piece, versions in content_versions(settings).items():
         section = piece.split("/", 1)[0]
@@ -229,8 +284,8 @@ def exclusive_build(output: str):
 
 
 def remove_stale_folders(output: str) -> None:
-    """Remove the staging and retired folders of builds of `output` that were
-    killed. Only while holding its lock: then no build of it is under way."""
+    """Remove the staging and retired folders (and problem lists) of builds of
+    `output` that were killed. Only while holding its lock: then no build of it is under way."""
     parent, name = os.path.dirname(output), os.path.basename(output)
     # Exactly the names tempfile.mkdtemp gives them: `.site-old-building-…`, a
     # build of site-old/, is not a folder of site/'s.
@@ -238,22 +293,21 @@ def remove_stale_folders(output: str) -> None:
     for entry in os.scandir(parent):
         if ours.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False):
             shutil.rmtree(entry.path, ignore_errors=True)
+        elif entry.name.endswith(".problems.json") and ours.fullmatch(entry.name.removesuffix(".problems.json")):
+            _remove(entry.path)
 
 
-def preview_command(settings_file: str, output: str, content: str = "content", port: int = 8000,
-                    extra_args=()) -> tuple[list[str], dict]:
-    """Pelican's live preview (command and environment): serve `output` on
-    `port` and rebuild it in place on every save, rendering only the pages
+def preview_command(request: BuildRequest, port: int = 8000) -> tuple[list[str], dict]:
+    """Pelican's live preview (command and environment): serve `request.output`
+    on `port` and rebuild it in place on every save, rendering only the pages
     whose inputs changed. The preview has no search index; the search page
     then shows its browse list."""
-    output = os.path.abspath(output)
-    for key, value in {"DELETE_OUTPUT_DIRECTORY": False, "PREVIOUS_OUTPUT_PATH": output,
-                       "PARALLEL_BUILD": False, "KEEP_CONTENT_OBJECTS": True,
-                       "SEARCH_INDEX": False}.items():
-        extra_args = _with_setting(extra_args, key, value)
-    command = [sys.executable, "-m", "pelican", content, "--settings", settings_file, "--output", output,
-               "--autoreload", "--listen", "--port", str(port), *extra_args]
-    return command, pelican_environment()
+    output = os.path.abspath(request.output)
+    overrides = {**request.settings, "DELETE_OUTPUT_DIRECTORY": False, "PREVIOUS_OUTPUT_PATH": output,
+                 "PARALLEL_BUILD": False, "KEEP_CONTENT_OBJECTS": True, "SEARCH_INDEX": False}
+    command = [*pelican_command(request, overrides), "--output", output,
+               "--autoreload", "--listen", "--port", str(port)]
+    return command, pelican_environment(request)
 
 
 def build_inputs(settings, settings_file: str) -> str:
@@ -268,45 +322,35 @@ def build_inputs(settings, settings_file: str) -> str:
                   code_digest(settings), build_date(settings).isoformat())
 
 
-def _settings(settings_file: str, content: str, extra_args) -> dict:
+def _settings(request: BuildRequest) -> dict:
     from pelican.settings import read_settings
 
-    settings = read_settings(settings_file, override={"PATH": os.path.abspath(content),
-                                                      **_extra_settings(extra_args)})
-    cache = _argument(extra_args, "--cache-path")
-    if cache:
-        settings["CACHE_PATH"] = os.path.abspath(cache)
-    return settings
+    override = {**request.settings, "PATH": os.path.abspath(request.content)}
+    if request.cache:
+        override["CACHE_PATH"] = os.path.abspath(request.cache)
+    with _environment(request.env):
+        return read_settings(request.settings_file, override=override)
+
+
+@contextlib.contextmanager
+def _environment(env: Mapping):
+    """os.environ with `env` added, while the settings file is read."""
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def _config_modules(settings_file: str) -> list[str]:
     """The Python files beside the settings file, which it may import (publishconf imports pelicanconf)."""
     folder = os.path.dirname(os.path.abspath(settings_file))
     return [os.path.join(folder, name) for name in sorted(os.listdir(folder)) if name.endswith("conf.py")]
-
-
-def _extra_settings(extra_args) -> dict:
-    values, taking = {}, False
-    for arg in extra_args:
-        if arg.startswith("-"):
-            taking = arg in ("-e", "--extra-settings")
-        elif taking and "=" in arg:
-            key, value = arg.split("=", 1)
-            try:
-                values[key] = json.loads(value)
-            except ValueError:
-                values[key] = value
-    return values
-
-
-def _with_setting(extra_args, key: str, value) -> list[str]:
-    """`extra_args` with KEY=value added to its --extra-settings (Pelican reads only the last such flag)."""
-    args, item = list(extra_args), f"{key}={json.dumps(value)}"
-    for flag in ("--extra-settings", "-e"):
-        if flag in args:
-            args.insert(args.index(flag) + 1, item)
-            return args
-    return [*args, "--extra-settings", item]
 
 
 def _stamp_path(settings, output: str) -> str:
@@ -327,11 +371,6 @@ def _read_manifest(path: str) -> dict | None:
     except ValueError:
         return None
     return recorded if isinstance(recorded, dict) else None
-
-
-def _argument(args, flag: str):
-    args = list(args)
-    return args[args.index(flag) + 1] if flag in args[:-1] else None
 
 
 def _read(path: str) -> str | None:
@@ -441,8 +480,7 @@ def public_address(settings_file: str) -> str | None:
     return os.environ.get("SITEURL", "").rstrip("/") or None
 
 
-def bundle(settings_file: str, directory: str, content: str = "content", *,
-           day: datetime.date | None = None) -> tuple[int, str]:
+def bundle(request: BuildRequest, directory: str, *, day: datetime.date | None = None) -> tuple[int, str]:
     """Build the site and zip it as <directory>/iec-site-<date>.zip for offline reading.
 
     The preview build links every page relatively and by file name, so the
@@ -450,18 +488,20 @@ def bundle(settings_file: str, directory: str, content: str = "content", *,
     must be absolute (share links, link previews, feeds, calendars, the
     sitemap) names the public site (public_address), never the preview's
     localhost: a link shared from the copy leads to the site, and its feeds
-    are the site's own. Returns (status, path of the zip).
+    are the site's own. `request` gives everything but the output folder.
+    Returns (status, path of the zip).
     """
     name = f"iec-site-{(day or datetime.date.today()).isoformat()}"
     target = os.path.join(directory, f"{name}.zip")
     with tempfile.TemporaryDirectory() as work:
         site = os.path.join(work, name)
         # No search index: browsers do not fetch it from files.
-        extra_args = _with_setting([], "SEARCH_INDEX", False)
-        public = public_address(settings_file)
+        settings = {"SEARCH_INDEX": False}
+        with _environment(request.env):
+            public = public_address(request.settings_file)
         if public:
-            extra_args = _with_setting(extra_args, "SITEURL", public)
-        status = build(settings_file, site, content, extra_args=extra_args, reuse=False)
+            settings["SITEURL"] = public
+        status = dataclasses.replace(request.with_settings(**settings), output=site, reuse=False).run()
         if status:
             return status, target
         partial = os.path.join(work, f"{name}.zip")
@@ -477,9 +517,10 @@ def bundle(settings_file: str, directory: str, content: str = "content", *,
     return 0, target
 
 
-def build_digests(settings_file: str, directory: str, langs, *, since=None, until=None,
-                  content: str = "content", main_lang: str = "en") -> tuple[int, list[str]]:
-    """Write <directory>/<until>/<lang>.html and .txt, the email digest of each language.
+def build_digests(request: BuildRequest, directory: str, langs=None, *, since=None,
+                  until=None) -> tuple[int, list[str]]:
+    """Write <directory>/<until>/<lang>.html and .txt, the email digest of each
+    language of `langs` (default: all), built as `request` says (but its output).
 
     `since` defaults to the day after the newest digest in `directory`, or a
     week before `until`; `until` defaults to today. Returns (status, files).
@@ -489,19 +530,21 @@ def build_digests(settings_file: str, directory: str, langs, *, since=None, unti
         earlier = [datetime.date.fromisoformat(name) for name in _listdir(directory)
                    if _is_day(name) and datetime.date.fromisoformat(name) < until]
         since = max(earlier) + datetime.timedelta(days=1) if earlier else until - datetime.timedelta(days=6)
-    overrides = [f'DIGEST_SINCE="{since.isoformat()}"', f'DIGEST_UNTIL="{until.isoformat()}"',
-                 f'BUILD_DATE="{until.isoformat()}"', "SEARCH_INDEX=false"]
+    from site_rules import languages, site_folder
+
+    request = request.with_settings(DIGEST_SINCE=since.isoformat(), DIGEST_UNTIL=until.isoformat(),
+                                    BUILD_DATE=until.isoformat(), SEARCH_INDEX=False)
     written = []
     with tempfile.TemporaryDirectory() as work:
         site = os.path.join(work, "site")
-        status = build(settings_file, site, content, extra_args=["--extra-settings", *overrides], reuse=False,
-                       summary=False)
+        status = dataclasses.replace(request, output=site, reuse=False, summary=False).run()
         if status:
             return status, written
+        settings = _settings(request)
         target = os.path.join(directory, until.isoformat())
         os.makedirs(target, exist_ok=True)
-        for lang in langs:
-            source = site if lang == main_lang else os.path.join(site, lang)
+        for lang in langs or languages(settings):
+            source = os.path.join(site, site_folder(lang, settings))
             for extension in ("html", "txt"):
                 path = os.path.join(target, f"{lang}.{extension}")
                 shutil.copyfile(os.path.join(source, f"digest.{extension}"), path)
