@@ -12,8 +12,9 @@ from content_contract import check_content, code_quality_report, github_annotati
 from editor import local_backend
 from pelican.settings import read_settings
 from scaffold import ScaffoldError, new_piece
-from site_build import BuildRequest, build_digests, preview_command
-from site_build import bundle as bundle_site
+from digest import build_digests
+from offline_copy import bundle as bundle_site
+from site_build import BuildRequest, preview_command
 from site_rules import languages
 from translation_status import changed_pieces_only, format_report, translation_report
 from ui_catalogs import update_catalogs

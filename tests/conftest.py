@@ -101,7 +101,7 @@ def published(tmp_path_factory) -> Build:
 @pytest.fixture(scope="session")
 def unzipped_bundle(tmp_path_factory) -> Path:
     """`invoke bundle`'s zip of the starter content, unzipped."""
-    from site_build import bundle
+    from offline_copy import bundle
 
     directory = tmp_path_factory.mktemp("bundle")
     status, path = bundle(BuildRequest(settings_file=str(ROOT / "pelicanconf.py"), content=str(ROOT / "content")),

@@ -1,8 +1,6 @@
 """The build-speed benchmark: a small smoke run, and the fast path builds exactly what a plain build does."""
 
-import sys
-
-from conftest import ROOT, differences, report, run_build
+from conftest import differences, report, run_build
 
 from benchmarks.bench import hugo_executable, hugo_pages_missing, run
 from benchmarks.corpus import make_corpus

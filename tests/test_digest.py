@@ -8,7 +8,8 @@ import pytest
 from conftest import LANGS, PUBLISH_URL, ROOT
 from content import sources
 from lxml import html as lxml_html
-from site_build import BuildRequest, build_digests
+from digest import build_digests
+from site_build import BuildRequest
 
 SINCE, UNTIL = datetime.date(2023, 10, 10), datetime.date(2023, 10, 31)
 

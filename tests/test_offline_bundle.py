@@ -20,7 +20,8 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def make_bundle(directory: Path, siteurl: str | None) -> Path:
-    from site_build import BuildRequest, bundle
+    from offline_copy import bundle
+    from site_build import BuildRequest
 
     with pytest.MonkeyPatch.context() as patch:
         if siteurl is None:

@@ -61,7 +61,7 @@ def fresh_machine(tmp_path):
     project, tools, log = tmp_path / "project", tmp_path / "bin", tmp_path / "commands.log"
     project.mkdir()
     tools.mkdir()
-    for name in ("Makefile", "requirements.txt", "package.json", "package-lock.json"):
+    for name in ("Makefile", "requirements.txt", "pyproject.toml", "package.json", "package-lock.json"):
         shutil.copy(ROOT / name, project / name)
     venv = project / ".venv" / "bin"
     venv.mkdir(parents=True)

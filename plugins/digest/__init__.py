@@ -1,3 +1,3 @@
-from .digest import DigestGenerator, period_pieces, register
+from .digest import DigestGenerator, build_digests, period_pieces, register
 
-__all__ = ["DigestGenerator", "period_pieces", "register"]
+__all__ = ["DigestGenerator", "build_digests", "period_pieces", "register"]

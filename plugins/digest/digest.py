@@ -8,12 +8,17 @@ summaries and linked prisoners, then the upcoming events, using the same
 pieces, dates and translations as the site.
 """
 
+import dataclasses
 import datetime
-
-from pelican import signals
-from pelican.generators import Generator
+import os
+import shutil
+import tempfile
 
 from local_dates import build_date
+from pelican import signals
+from pelican.generators import Generator
+from site_build import BuildRequest
+from site_rules import languages, site_folder
 
 DIGEST_FILES = {"digest.html": "digest_email.html", "digest.txt": "digest_email.txt"}
 
@@ -53,3 +58,48 @@ def get_generators(pelican_obj):
 
 def register():
     signals.get_generators.connect(get_generators)
+
+
+def build_digests(request: BuildRequest, directory: str, langs=None, *, since=None,
+                  until=None) -> tuple[int, list[str]]:
+    """Write <directory>/<until>/<lang>.html and .txt, the email digest of each
+    language of `langs` (default: all), built as `request` says (but its output).
+
+    `since` defaults to the day after the newest digest in `directory`, or a
+    week before `until`; `until` defaults to today. Returns (status, files).
+    """
+    until = until or datetime.date.today()
+    if since is None:
+        earlier = [datetime.date.fromisoformat(name) for name in _listdir(directory)
+                   if _is_day(name) and datetime.date.fromisoformat(name) < until]
+        since = max(earlier) + datetime.timedelta(days=1) if earlier else until - datetime.timedelta(days=6)
+    request = request.with_settings(DIGEST_SINCE=since.isoformat(), DIGEST_UNTIL=until.isoformat(),
+                                    BUILD_DATE=until.isoformat(), SEARCH_INDEX=False)
+    written = []
+    with tempfile.TemporaryDirectory() as work:
+        site = os.path.join(work, "site")
+        status = dataclasses.replace(request, output=site, reuse=False, summary=False).run()
+        if status:
+            return status, written
+        settings = request.read_settings()
+        target = os.path.join(directory, until.isoformat())
+        os.makedirs(target, exist_ok=True)
+        for lang in langs or languages(settings):
+            source = os.path.join(site, site_folder(lang, settings))
+            for extension in ("html", "txt"):
+                path = os.path.join(target, f"{lang}.{extension}")
+                shutil.copyfile(os.path.join(source, f"digest.{extension}"), path)
+                written.append(path)
+    return 0, written
+
+
+def _listdir(directory: str) -> list[str]:
+    return os.listdir(directory) if os.path.isdir(directory) else []
+
+
+def _is_day(name: str) -> bool:
+    try:
+        datetime.date.fromisoformat(name)
+        return True
+    except ValueError:
+        return False

@@ -19,7 +19,6 @@ import json
 import os
 import posixpath
 import shutil
-import sys
 import tempfile
 import warnings
 

@@ -30,7 +30,6 @@ Every build starts from a BuildRequest: tasks, tests and benchmarks alike.
 import contextlib
 import ctypes
 import dataclasses
-import datetime
 import errno
 import json
 import os
@@ -39,24 +38,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import zipfile
 from collections.abc import Mapping
 
 try:
     import fcntl
 except ImportError:  # not on Windows: builds are not locked there
     fcntl = None
-
-# What only a web host can use: header rules.
-HOST_ONLY = {"_headers"}
-
-
-def pelican_environment() -> dict:
-    """The environment Pelican runs in. Pelican collects content files in a
-    set: with string hashing fixed, it reads them in the same order every
-    run, so pieces of the same date are listed in the same order and
-    unchanged pages come out byte for byte."""
-    return {**os.environ, "PYTHONHASHSEED": "0"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -92,6 +79,10 @@ class BuildRequest:
     def with_settings(self, **settings) -> "BuildRequest":
         return dataclasses.replace(self, settings={**self.settings, **settings})
 
+    def read_settings(self) -> dict:
+        """The settings this build runs with (the settings file's, then `settings`)."""
+        return _settings(self)
+
 
 def pelican_environment(request: BuildRequest | None = None) -> dict:
     """The environment Pelican runs in. Pelican collects content files in a
@@ -119,7 +110,7 @@ def _build(request: BuildRequest, lock) -> int:
     if request.reuse:
         inputs, stamp = build_inputs(settings, request.settings_file), _stamp_path(settings, output)
         present = os.path.isdir(output)
-        differing = _differing_files(output, _read_manifest(_manifest_path(stamp))) if present else []
+        differing = _differing_files(output, _read_json(_manifest_path(stamp), dict)) if present else []
         if present and not differing and _read(stamp) == inputs:
             print(f"Nothing changed since the last build of {output}.")
             return 0
@@ -170,21 +161,11 @@ def _build(request: BuildRequest, lock) -> int:
         elif request.verbose:
             sys.stderr.write(result.stdout + result.stderr)
         else:
-            sys.stderr.write("\n".join(_problems(problems_file) or failure_lines(result.stderr)) + "\n")
+            sys.stderr.write("\n".join(map(str, _read_json(problems_file, list) or failure_lines(result.stderr))) + "\n")
         return result.returncode
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         _remove(problems_file)
-
-
-def _problems(path: str) -> list[str]:
-    """What the build said a writer must fix (pipeline.stop_build), if it stopped for that."""
-    text = _read(path)
-    try:
-        problems = json.loads(text) if text else []
-    except ValueError:
-        return []
-    return [str(line) for line in problems] if isinstance(problems, list) else []
 
 
 def pelican_command(request: BuildRequest, settings: Mapping) -> list[str]:
@@ -328,12 +309,12 @@ def _settings(request: BuildRequest) -> dict:
     override = {**request.settings, "PATH": os.path.abspath(request.content)}
     if request.cache:
         override["CACHE_PATH"] = os.path.abspath(request.cache)
-    with _environment(request.env):
+    with environment(request.env):
         return read_settings(request.settings_file, override=override)
 
 
 @contextlib.contextmanager
-def _environment(env: Mapping):
+def environment(env: Mapping):
     """os.environ with `env` added, while the settings file is read."""
     saved = {key: os.environ.get(key) for key in env}
     os.environ.update(env)
@@ -364,13 +345,13 @@ def _manifest_path(stamp: str) -> str:
     return f"{stamp}.files.json"
 
 
-def _read_manifest(path: str) -> dict | None:
-    text = _read(path)
+def _read_json(path: str, kind: type):
+    """The `kind` (dict, list) a JSON file holds; None if it is missing or holds anything else."""
     try:
-        recorded = json.loads(text) if text is not None else None
+        value = json.loads(_read(path) or "null")
     except ValueError:
         return None
-    return recorded if isinstance(recorded, dict) else None
+    return value if isinstance(value, kind) else None
 
 
 def _read(path: str) -> str | None:
@@ -466,99 +447,3 @@ def _renameat2():
     function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
     function.restype = ctypes.c_int
     return function
-
-
-def public_address(settings_file: str) -> str | None:
-    """The public site's address, as `invoke publish` builds it: publishconf.py
-    beside `settings_file` reads SITEURL from the environment, and has a
-    default of its own. Without a publishconf.py, SITEURL or None."""
-    import runpy
-
-    publishconf = os.path.join(os.path.dirname(os.path.abspath(settings_file)), "publishconf.py")
-    if os.path.isfile(publishconf):
-        return runpy.run_path(publishconf).get("SITEURL") or None
-    return os.environ.get("SITEURL", "").rstrip("/") or None
-
-
-def bundle(request: BuildRequest, directory: str, *, day: datetime.date | None = None) -> tuple[int, str]:
-    """Build the site and zip it as <directory>/iec-site-<date>.zip for offline reading.
-
-    The preview build links every page relatively and by file name, so the
-    unzipped folder works from a USB stick or a phone's file manager. What
-    must be absolute (share links, link previews, feeds, calendars, the
-    sitemap) names the public site (public_address), never the preview's
-    localhost: a link shared from the copy leads to the site, and its feeds
-    are the site's own. `request` gives everything but the output folder.
-    Returns (status, path of the zip).
-    """
-    name = f"iec-site-{(day or datetime.date.today()).isoformat()}"
-    target = os.path.join(directory, f"{name}.zip")
-    with tempfile.TemporaryDirectory() as work:
-        site = os.path.join(work, name)
-        # No search index: browsers do not fetch it from files.
-        settings = {"SEARCH_INDEX": False}
-        with _environment(request.env):
-            public = public_address(request.settings_file)
-        if public:
-            settings["SITEURL"] = public
-        status = dataclasses.replace(request.with_settings(**settings), output=site, reuse=False).run()
-        if status:
-            return status, target
-        partial = os.path.join(work, f"{name}.zip")
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-            for folder, _, files in sorted(os.walk(site)):
-                for file_name in sorted(files):
-                    if file_name in HOST_ONLY:
-                        continue
-                    path = os.path.join(folder, file_name)
-                    archive.write(path, os.path.join(name, os.path.relpath(path, site)))
-        os.makedirs(directory, exist_ok=True)
-        shutil.move(partial, target)
-    return 0, target
-
-
-def build_digests(request: BuildRequest, directory: str, langs=None, *, since=None,
-                  until=None) -> tuple[int, list[str]]:
-    """Write <directory>/<until>/<lang>.html and .txt, the email digest of each
-    language of `langs` (default: all), built as `request` says (but its output).
-
-    `since` defaults to the day after the newest digest in `directory`, or a
-    week before `until`; `until` defaults to today. Returns (status, files).
-    """
-    until = until or datetime.date.today()
-    if since is None:
-        earlier = [datetime.date.fromisoformat(name) for name in _listdir(directory)
-                   if _is_day(name) and datetime.date.fromisoformat(name) < until]
-        since = max(earlier) + datetime.timedelta(days=1) if earlier else until - datetime.timedelta(days=6)
-    from site_rules import languages, site_folder
-
-    request = request.with_settings(DIGEST_SINCE=since.isoformat(), DIGEST_UNTIL=until.isoformat(),
-                                    BUILD_DATE=until.isoformat(), SEARCH_INDEX=False)
-    written = []
-    with tempfile.TemporaryDirectory() as work:
-        site = os.path.join(work, "site")
-        status = dataclasses.replace(request, output=site, reuse=False, summary=False).run()
-        if status:
-            return status, written
-        settings = _settings(request)
-        target = os.path.join(directory, until.isoformat())
-        os.makedirs(target, exist_ok=True)
-        for lang in langs or languages(settings):
-            source = os.path.join(site, site_folder(lang, settings))
-            for extension in ("html", "txt"):
-                path = os.path.join(target, f"{lang}.{extension}")
-                shutil.copyfile(os.path.join(source, f"digest.{extension}"), path)
-                written.append(path)
-    return 0, written
-
-
-def _listdir(directory: str) -> list[str]:
-    return os.listdir(directory) if os.path.isdir(directory) else []
-
-
-def _is_day(name: str) -> bool:
-    try:
-        datetime.date.fromisoformat(name)
-        return True
-    except ValueError:
-        return False
