@@ -22,7 +22,18 @@ from lxml import html as lxml_html
 from markdown_engine import MarkdownItReader, QUOTES, language_of, markdown_it, quotes_for, render
 from markdown_engine.markdown_engine import add_reader
 from pelican.settings import read_settings
-from safe_text import EscapeRawHtml, sanitize
+from markdown.extensions import Extension
+from safe_text import sanitize
+
+
+class EscapeRawHtml(Extension):
+    """The Python-Markdown extension the site used to show raw HTML as text (with
+    `extra` after it, md_in_html put the HTML block preprocessor back: only
+    inline tags were escaped); the reference engine of the comparison."""
+
+    def extendMarkdown(self, md):
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
 
 sys.path.insert(0, str(ROOT))
 

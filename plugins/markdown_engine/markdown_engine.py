@@ -31,11 +31,11 @@ from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from pelican import signals
-from pelican.plugins.yaml_metadata.yaml_metadata import HEADER_RE
 from pelican.readers import BaseReader, parse_path_metadata
 from pelican.utils import pelican_open
 
 from libyaml_reader.libyaml_reader import LibYAMLMetadataReader
+from pelican_compat import YAML_HEADER
 
 logger = logging.getLogger(__name__)
 
@@ -281,7 +281,7 @@ class MarkdownItReader(LibYAMLMetadataReader):
         self._source_path = source_path
         self._md.lang = language_of(source_path, None, self.settings)
         with pelican_open(source_path) as text:
-            match = HEADER_RE.fullmatch(text)
+            match = YAML_HEADER.fullmatch(text)
         if not match:
             # The content check refuses such a file before any build.
             logger.info("No YAML metadata header found in '%s'", source_path)

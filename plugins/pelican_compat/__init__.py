@@ -13,6 +13,7 @@ reads the new code before the build silently does something else.
 
 import hashlib
 import inspect
+import re
 import functools
 import logging
 
@@ -21,6 +22,7 @@ from pelican.contents import Content
 from pelican.generators import CachingGenerator
 from pelican.log import LimitFilter
 from pelican.plugins.i18n_subsites import i18n_subsites
+from pelican.plugins.yaml_metadata import yaml_metadata
 from pelican.readers import Readers, _filter_discardable_metadata
 from pelican.writers import Writer
 
@@ -46,6 +48,12 @@ RELIED_ON = {
     "pelican.writers.Writer.__init__": ("2f892e0a", "keeps the files written in _written_files"),
     "pelican.log.LimitFilter.filter": ("11437b97", "skips messages whose template is in _ignore"),
     "pelican.plugins.i18n_subsites.i18n_subsites.initialize_dbs": ("cc354d4e", "keeps the main language in _MAIN_LANG"),
+    "pelican.plugins.yaml_metadata.yaml_metadata.YAMLMetadataReader.read":
+        ("9f424d1d", "markdown_engine.MarkdownItReader.read follows it, with its own Markdown engine"),
+    "pelican.plugins.yaml_metadata.yaml_metadata.YAMLMetadataReader._parse_yaml_metadata":
+        ("067dbbf1", "formats FORMATTED_FIELDS with self._md.reset().convert(text); markdown_engine's _Converter"),
+    "pelican.plugins.yaml_metadata.yaml_metadata.HEADER_RE":
+        ("219962c4", "splits front-matter from the text; markdown_engine reads with it (YAML_HEADER)"),
     "pelican.plugins.i18n_subsites.i18n_subsites.relpath_to_site":
         ("24694c97", "the relative path from one language's site to another's"),
 }
@@ -56,7 +64,8 @@ def source_digest(name: str) -> str:
     target = __import__(name.partition(".")[0])
     for part in name.split(".")[1:]:
         target = getattr(target, part)
-    return hashlib.sha256(inspect.getsource(target).encode()).hexdigest()[:8]
+    source = target.pattern if isinstance(target, re.Pattern) else inspect.getsource(target)
+    return hashlib.sha256(source.encode()).hexdigest()[:8]
 
 
 # --- i18n_subsites ----------------------------------------------------------------
@@ -68,6 +77,11 @@ def i18n_main_lang() -> str:
 
 
 relpath_to_site = i18n_subsites.relpath_to_site
+
+# --- pelican-yaml-metadata -------------------------------------------------------------
+
+# The front-matter block and the text after it (groups "metadata" and "content").
+YAML_HEADER = yaml_metadata.HEADER_RE
 
 
 # --- Files compared by their bytes ---------------------------------------------------
@@ -153,4 +167,4 @@ def fork_safe_exit_handlers() -> None:
 
 __all__ = ["RELIED_ON", "cached_parse", "compare_by_bytes", "file_stamp", "fork_safe_exit_handlers",
            "i18n_main_lang", "never_summarize", "open_output", "reader_cache", "relpath_to_site",
-           "remember_source_paths", "source_digest", "use_reader_cache", "written_files"]
+           "remember_source_paths", "source_digest", "use_reader_cache", "written_files", "YAML_HEADER"]

@@ -1,3 +1,3 @@
-from .safe_text import EscapeRawHtml, clean, register, sanitize
+from .safe_text import clean, register, sanitize
 
-__all__ = ["EscapeRawHtml", "clean", "register", "sanitize"]
+__all__ = ["clean", "register", "sanitize"]

@@ -22,7 +22,6 @@ import re
 from urllib.parse import urlsplit
 
 import nh3
-from markdown.extensions import Extension
 from pelican import signals
 from pelican.urlwrappers import URLWrapper
 
@@ -54,20 +53,6 @@ def sanitize(html: str) -> str:
     """`html` with only the markup Markdown writes, and only safe addresses in it."""
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
                      attribute_filter=_same_site_images, strip_comments=True)
-
-
-class EscapeRawHtml(Extension):
-    """Python-Markdown extension: treat HTML blocks and inline tags as text.
-
-    No longer used by the build (markdown_engine escapes raw HTML itself);
-    kept for the tests that compare with, or still read through,
-    Python-Markdown as the site used it. With `extra` after it, md_in_html
-    puts the HTML block preprocessor back: only inline tags were escaped.
-    """
-
-    def extendMarkdown(self, md):
-        md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
 
 
 def clean(value):

@@ -94,7 +94,9 @@ def pelican_environment(request: BuildRequest | None = None) -> dict:
 
 def build(request: BuildRequest) -> int:
     """Carry out `request` (see BuildRequest); return Pelican's exit status."""
-    output = os.path.abspath(request.output)
+    # A link to the served folder (output -> /var/www/site) stays a link: the
+    # folder it leads to is built beside and replaced.
+    output = os.path.realpath(request.output)
     os.makedirs(os.path.dirname(output), exist_ok=True)
     with exclusive_build(output) as lock:
         remove_stale_folders(output)
@@ -376,6 +378,8 @@ def _remove(path: str) -> None:
 
 
 FATAL_MARK = "RuntimeError: Warning or error encountered"
+# The lines Python prints between chained tracebacks.
+CHAINED = ("During handling of the above exception", "The above exception was the direct cause")
 
 
 def failure_lines(log: str) -> list[str]:
@@ -391,7 +395,7 @@ def failure_lines(log: str) -> list[str]:
             in_traceback = False
             if line.strip() in kept:
                 continue  # the exception repeats the message logged above it
-        if line.strip() and line.strip() != FATAL_MARK and not line.startswith("During handling"):
+        if line.strip() and line.strip() != FATAL_MARK and not line.startswith(CHAINED):
             kept.append(line.rstrip())
     return kept or ["The build failed without a message; run Pelican with --debug for details."]
 
@@ -404,6 +408,7 @@ def _replace(new: str, target: str) -> None:
     tree is renamed away first, and for a moment there is no `target`.
     """
     os.chmod(new, 0o755)  # mkdtemp makes it private; a web server must read it
+    target = os.path.realpath(target)  # a link to the site stays, leading to the new tree
     if not os.path.lexists(target):
         os.rename(new, target)
         return
