@@ -1,8 +1,9 @@
 """Files for hosts and crawlers, written once after every language is built.
 
-- sitemap.xml lists every page with its hreflang alternates, read back from
-  the pages themselves (pelican-sitemap lists main-language URLs twice and
-  misses the subsites' pages under i18n_subsites).
+- sitemap.xml lists every page with its hreflang alternates, worked out from
+  every language's content objects as base.html declares them (pelican-sitemap
+  lists main-language URLs twice and misses the subsites' pages under
+  i18n_subsites).
 - robots.txt points crawlers to the sitemap, or turns them all away when
   NOINDEX is set (pull-request previews).
 - _headers gives hosts that read it (Netlify, Cloudflare Pages and others)
@@ -13,55 +14,72 @@
   feeds, images and other files that link nothing.
 """
 
-import html
 import os
-import re
+import posixpath
 import shutil
-from urllib.parse import quote, urljoin
+from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
-from build_cache.fingerprints import bytes_digest
-from build_cache.memory import in_memory
+from pelican import signals
 from pipeline import sites_written
+from site_rules import languages, site_folder
 
 SKIPPED = {"404.html"}
 URL_SAFE = ":/?#[]@!$&'()*+,;=%"
 
 
-# The theme writes hreflang links in exactly this form (base.html); reading
-# only the head with a pattern is far faster than parsing thousands of pages.
-HREFLANG = re.compile(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">')
-
-
-def collect_pages(output: str, site_url: str) -> list[tuple[str, dict]]:
-    """[(absolute URL, {hreflang: absolute URL})] for every HTML page under `output`."""
+def collect_pages(output: str, site_url: str, alternates: dict) -> list[tuple[str, dict]]:
+    """[(absolute URL, {hreflang: absolute URL})] for every HTML page under
+    `output`; `alternates` gives those of the pages that have any (hreflang_alternates)."""
     pages = []
     top = os.path.join(os.path.normpath(output), "")
     for directory, _, names in sorted(os.walk(top)):
         for name in sorted(names):
             relative = os.path.join(directory, name)[len(top):].replace(os.sep, "/")
-            if not name.endswith(".html") or relative.split("/")[-1] in SKIPPED:
-                continue
-            pages.append(_page(os.path.join(directory, name), relative, site_url))
+            if name.endswith(".html") and name not in SKIPPED:
+                pages.append((f"{site_url}/{quote(relative)}", alternates.get(relative, {})))
     return pages
 
 
-# (path, site address, digest of the page) → that page's entry: `invoke serve`
-# rebuilds in one process, and most pages are the same as in its last build.
-_SEEN = in_memory("sitemap entries")
+# Language → its site's context, kept when that language's content is read:
+# in the build process, which reads every language even where a copy writes it.
+_CONTEXTS = {}
+# What base.html gives hreflang links (its `piece`): updates and events, pages,
+# profiles and their posters (plugins/posters).
+PIECES = ("articles", "pages", "hidden_pages", "prisoners", "posters")
 
 
-def _page(path: str, relative: str, site_url: str) -> tuple[str, dict]:
-    """(absolute URL, {hreflang: absolute URL}) of one page."""
-    with open(path, "rb") as page:
-        data = page.read()
-    key = (path, site_url, bytes_digest(data))
-    if key not in _SEEN:
-        url = f"{site_url}/{quote(relative)}"
-        head = data.decode("utf-8").partition("</head>")[0]
-        _SEEN[key] = (url, {lang: urljoin(url, quote(html.unescape(href), safe=URL_SAFE))
-                            for lang, href in HREFLANG.findall(head)})
-    return _SEEN[key]
+def remember_context(generators) -> None:
+    """Pelican's all_generators_finalized, once per language."""
+    context = generators[0].context
+    _CONTEXTS[context["DEFAULT_LANG"]] = context
+
+
+def hreflang_alternates(settings, site_url: str) -> dict[str, dict]:
+    """Page path under the output → {hreflang: absolute URL}, as base.html
+    declares them: each language's home lists every home; a piece lists its
+    published versions; x-default is the main language's version, or home."""
+    langs = languages(settings)
+    pieces = {lang: [piece for key in PIECES for piece in context.get(key, ())] for lang, context in _CONTEXTS.items()}
+    native = {(lang, type(piece), piece.source_path): piece for lang, shown in pieces.items() for piece in shown}
+
+    def path(lang, save_as):
+        return posixpath.join(site_folder(lang, settings), save_as)
+
+    def address(lang, save_as):
+        return f"{site_url}/{quote(path(lang, save_as), safe=URL_SAFE)}"
+
+    homes = {lang: address(lang, settings["INDEX_SAVE_AS"]) for lang in langs}
+    found = {path(lang, settings["INDEX_SAVE_AS"]): {**homes, "x-default": homes[langs[0]]} for lang in langs}
+    for lang, shown in pieces.items():
+        for piece in shown:
+            versions = {other.lang: native.get((other.lang, type(other), other.source_path), other)
+                        for other in getattr(piece, "translations", ()) if other.status == "published"}
+            versions[piece.lang] = piece
+            declared = {version: address(version, versions[version].save_as) for version in langs
+                        if version in versions}
+            found[path(lang, piece.save_as)] = {**declared, "x-default": declared.get(langs[0], homes[langs[0]])}
+    return found
 
 
 def sitemap_xml(pages) -> str:
@@ -102,7 +120,7 @@ def write_host_files(pelican_obj):
     settings = pelican_obj.settings
     output, site_url = settings["OUTPUT_PATH"], settings["SITEURL"].rstrip("/")
     files = {
-        "sitemap.xml": sitemap_xml(collect_pages(output, site_url)),
+        "sitemap.xml": sitemap_xml(collect_pages(output, site_url, hreflang_alternates(settings, site_url))),
         "robots.txt": robots_txt(site_url, settings.get("NOINDEX", False)),
         "_headers": headers_file(settings),
     }
@@ -115,4 +133,5 @@ def write_host_files(pelican_obj):
 
 
 def register():
+    signals.all_generators_finalized.connect(remember_context)
     sites_written.connect(write_host_files)

@@ -21,10 +21,11 @@ class Poster:
 
     status = "published"
 
-    def __init__(self, prisoner, url, translations=()):
+    def __init__(self, prisoner, url, save_as, translations=()):
         self.prisoner = prisoner
         self.lang = prisoner.lang
-        self.url = url
+        self.source_path = prisoner.source_path
+        self.url, self.save_as = url, save_as
         self.translations = list(translations)
         self.title = prisoner.title
         self.summary = getattr(prisoner, "summary", "")
@@ -47,11 +48,11 @@ def latin_name(prisoner) -> str:
 
 
 def poster_of(prisoner, settings) -> Poster:
-    url = settings["POSTER_URL"].format(slug=prisoner.slug)
+    url, save_as = (settings[key].format(slug=prisoner.slug) for key in ("POSTER_URL", "POSTER_SAVE_AS"))
     lang = prisoner.lang
-    translations = [Poster(other, posixpath.join(relpath_to_site(lang, other.lang), url))
+    translations = [Poster(other, posixpath.join(relpath_to_site(lang, other.lang), url), save_as)
                     for other in getattr(prisoner, "translations", [])]
-    return Poster(prisoner, url, translations)
+    return Poster(prisoner, url, save_as, translations)
 
 
 class PostersGenerator(Generator):
@@ -64,6 +65,7 @@ class PostersGenerator(Generator):
         template = self.get_template("poster")
         for prisoner in self.context.get("prisoners", []):
             poster = poster_of(prisoner, self.settings)
+            self.context.setdefault("posters", []).append(poster)
             writer.write_file(self.settings["POSTER_SAVE_AS"].format(slug=prisoner.slug), template, self.context,
                               relative_urls=self.settings["RELATIVE_URLS"], url=poster.url, prisoner=prisoner,
                               poster=poster)
