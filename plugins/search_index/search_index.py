@@ -47,12 +47,21 @@ def search_folding() -> str:
     return json.dumps({chr(code): value or "" for code, value in sorted(LETTERS.items())}, ensure_ascii=False)
 
 
-def indexable_copy(source: str, target: str) -> None:
+# How base.html marks the pages search finds (pieces); Pagefind skips the others
+# once any page has it, so they are not copied for it at all.
+INDEXED = " data-pagefind-body>"
+
+
+def indexable_copy(source: str, target: str) -> bool:
+    """Write the folded copy of the page at `source` to `target`, if search is to find it."""
     with open(source, encoding="utf-8") as page:
         text = page.read()
+    if INDEXED not in text:
+        return False
     os.makedirs(os.path.dirname(target), exist_ok=True)
     with open(target, "w", encoding="utf-8") as copy:
         copy.write(BLOCK_END.sub(r" </\1>", fold(text)))
+    return True
 
 
 def index_site(pelican_obj) -> None:
@@ -67,8 +76,10 @@ def index_site(pelican_obj) -> None:
         return
     shutil.rmtree(os.path.join(folder, "pagefind"), ignore_errors=True)  # built in place: no stale fragments
     with tempfile.TemporaryDirectory(prefix="iec-pagefind-") as copies:
-        for page in _pages(folder, skip):
-            indexable_copy(os.path.join(folder, page), os.path.join(copies, page))
+        found = [page for page in _pages(folder, skip)
+                 if indexable_copy(os.path.join(folder, page), os.path.join(copies, page))]
+        if not found:
+            return  # nothing to search (Pagefind refuses an empty site): the search page shows its browse list
         indexed = subprocess.run([sys.executable, "-m", "pagefind", "--site", copies,
                                   "--output-path", os.path.abspath(os.path.join(folder, "pagefind")), "--silent"],
                                  check=False, capture_output=True, text=True)
