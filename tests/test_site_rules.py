@@ -68,3 +68,12 @@ def test_slugs_of_pages_the_site_makes_itself_are_reserved(settings):
 def test_statuses_list_the_gravest_danger_first():
     assert site_rules.PRISONER_STATUSES[:2] == site_rules.DEATH_PENALTY_STATUSES
     assert set(site_rules.DETAINED_STATUSES) <= set(site_rules.PRISONER_STATUSES)
+
+
+def test_the_appeal_forms_host_is_the_only_other_place_a_form_may_post_to(settings):
+    policy = site_rules.content_security_policy({**settings, "APPEAL_FORM_ACTION": "https://forms.example/s/1?x=2"})
+    directives = [part.strip() for part in policy.split(";")]
+    assert "form-action 'self' https://forms.example" in directives
+    assert len([part for part in directives if part.startswith("form-action")]) == 1
+    assert "form-action 'self'" in site_rules.content_security_policy(settings).split("; ")
+    assert site_rules.content_security_policy({**settings, "CONTENT_SECURITY_POLICY": ""}) == ""

@@ -22,7 +22,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from pelican import signals
 from pipeline import sites_written
-from site_rules import languages, site_folder
+from site_rules import content_security_policy, languages, site_folder
 
 SKIPPED = {"404.html"}
 URL_SAFE = ":/?#[]@!$&'()*+,;=%"
@@ -104,7 +104,7 @@ def robots_txt(site_url: str, noindex: bool = False) -> str:
 def headers_file(settings) -> str:
     lines = [
         "/*",
-        f"  Content-Security-Policy: {settings['CONTENT_SECURITY_POLICY']}; frame-ancestors 'none'",
+        f"  Content-Security-Policy: {content_security_policy(settings)}; frame-ancestors 'none'",
         "  Referrer-Policy: no-referrer",
         "  X-Content-Type-Options: nosniff",
         "  Permissions-Policy: camera=(), microphone=(), geolocation=(), interest-cohort=()",

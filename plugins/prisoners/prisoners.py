@@ -15,6 +15,7 @@ again.
 """
 
 import datetime
+import functools
 import posixpath
 import re
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from pelican.generators import CachingGenerator
 from pelican_compat import relpath_to_site
 
 from pipeline import stop_build
-from site_rules import DEATH_PENALTY_STATUSES, DETAINED_STATUSES, PRISONER_STATUSES
+from site_rules import DEATH_PENALTY_STATUSES, content_security_policy, DETAINED_STATUSES, PRISONER_STATUSES
 from local_dates import build_date, local_number, years_and_months
 
 # The English words of each status, as theme/templates/partials/status.html
@@ -109,19 +110,6 @@ def letter_text(salutation, letter, closing="") -> str:
 def paragraphs(text) -> list[str]:
     """A letter's paragraphs: blocks separated by a blank line; single line breaks kept as spaces."""
     return [" ".join(block.split()) for block in re.split(r"\n\s*\n", str(text or "").strip()) if block.strip()]
-
-
-def form_action_policy(policy: str, action) -> str:
-    """The Content-Security-Policy with `form-action` allowing this site and,
-    when the appeal form posts elsewhere, that host only."""
-    sources = ["'self'"]
-    if action:
-        parts = urlsplit(str(action))
-        if parts.scheme in ("http", "https") and parts.netloc:
-            sources.append(f"{parts.scheme}://{parts.netloc}")
-    directive = "form-action " + " ".join(sources)
-    kept = [part.strip() for part in policy.split(";") if part.strip() and not part.strip().startswith("form-action")]
-    return "; ".join([*kept, directive])
 
 
 class Prisoner(Content):
@@ -293,14 +281,12 @@ def limit_form_action(pelican_obj):
         # Names and email addresses must not cross the network readable by anyone on the way.
         stop_build(settings, [f"APPEAL_FORM_ACTION: {action!r} is not an https:// address; signatures must "
                               "travel encrypted (leave it empty to sign by email)"])
-    if settings.get("CONTENT_SECURITY_POLICY"):
-        settings["CONTENT_SECURITY_POLICY"] = form_action_policy(settings["CONTENT_SECURITY_POLICY"],
-                                                                 settings.get("APPEAL_FORM_ACTION"))
 
 
 def add_filters(generator):
     generator.env.filters["mailto"] = mailto
     generator.env.globals["mailto"] = mailto
+    generator.env.globals["content_security_policy"] = functools.partial(content_security_policy, generator.settings)
 
 
 def register():

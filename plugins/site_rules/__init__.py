@@ -10,6 +10,7 @@ PLUGINS to import another.
 
 import os
 import re
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -159,6 +160,26 @@ PRISONER_STATUSES = ("sentenced-to-death", "at-risk-of-execution", "imprisoned",
 DETAINED_STATUSES = ("sentenced-to-death", "at-risk-of-execution", "imprisoned")
 # Statuses that put a warning at the top of the profile.
 DEATH_PENALTY_STATUSES = ("sentenced-to-death", "at-risk-of-execution")
+
+# --- What pages may load -------------------------------------------------------------
+
+
+def content_security_policy(settings) -> str:
+    """CONTENT_SECURITY_POLICY, with `form-action` allowing this site and, when
+    the appeal form posts elsewhere (APPEAL_FORM_ACTION), that host only; sent
+    in every page's <meta> and the _headers file."""
+    policy = settings.get("CONTENT_SECURITY_POLICY") or ""
+    if not policy:
+        return ""
+    sources = ["'self'"]
+    action = settings.get("APPEAL_FORM_ACTION")
+    if action:
+        parts = urlsplit(str(action))
+        if parts.scheme in ("http", "https") and parts.netloc:
+            sources.append(f"{parts.scheme}://{parts.netloc}")
+    kept = [part.strip() for part in policy.split(";") if part.strip() and not part.strip().startswith("form-action")]
+    return "; ".join([*kept, "form-action " + " ".join(sources)])
+
 
 # --- Pages the site makes itself ----------------------------------------------------
 
