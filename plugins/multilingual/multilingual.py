@@ -12,7 +12,6 @@
 """
 
 import functools
-import gettext
 import posixpath
 from urllib.parse import urljoin, urlsplit
 
@@ -22,6 +21,7 @@ from jinja2 import pass_context
 from pelican import signals
 from pelican_compat import never_summarize
 from site_rules import languages, main_lang
+from ui_catalogs import ui_translations
 
 HOME = "index.html"
 
@@ -109,11 +109,6 @@ def alternates(context, content=None) -> list[dict]:
     return entries
 
 
-@functools.cache
-def _catalog(localedir: str, lang: str):
-    return gettext.translation("messages", localedir, [lang], fallback=True)
-
-
 def localize_section(content):
     """Show the folder-derived category under its name in the piece's language."""
     category = getattr(content, "category", None)
@@ -121,9 +116,8 @@ def localize_section(content):
     if category is None or category.slug not in sections:
         return
     name = sections[category.slug]
-    localedir = content.settings.get("I18N_GETTEXT_LOCALEDIR")
-    if localedir and content.lang != main_lang(content.settings):
-        name = _catalog(localedir, content.lang).gettext(name)
+    if content.lang != main_lang(content.settings):
+        name = ui_translations(content.lang).gettext(name)
     category.slug = category.slug  # keep the folder as URL whatever the name
     category.name = name
 

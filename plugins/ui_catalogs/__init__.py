@@ -4,8 +4,9 @@ from .ui_catalogs import (
     incomplete_entries,
     register,
     template_catalog,
+    ui_translations,
     update_catalogs,
 )
 
 __all__ = ["catalog_path", "compile_catalogs", "incomplete_entries", "register",
-           "template_catalog", "update_catalogs"]
+           "template_catalog", "ui_translations", "update_catalogs"]

@@ -6,6 +6,8 @@ i18n_subsites then installs them from I18N_GETTEXT_LOCALEDIR.
 """
 
 import atexit
+import functools
+import gettext
 import os
 import shutil
 import tempfile
@@ -130,6 +132,17 @@ def compile_for_build(pelican_obj):
         raise RuntimeError(str(problems)) from None  # the preview reports it and keeps running
     COMPILED.update({language: (stamp, localedir) for language, stamp in stamps.items()})
     settings["I18N_GETTEXT_LOCALEDIR"] = localedir
+
+
+def ui_translations(lang: str):
+    """The interface text of `lang` as this build compiled it (gettext; untranslated before)."""
+    localedir = COMPILED.get(lang, (None, None))[1]
+    return _translations(localedir, lang) if localedir else gettext.NullTranslations()
+
+
+@functools.cache
+def _translations(localedir: str, lang: str):
+    return gettext.translation(DOMAIN, localedir, [lang], fallback=True)
 
 
 def _stamp(path: str):
