@@ -29,7 +29,7 @@ from site_rules import is_subsite
 
 from .fingerprints import new_build
 from .processes import FORKS, WrittenElsewhere, can_fork
-from .readers import keep_content_objects, loaded_already, share_reader_cache, stamp_by_content
+from .readers import keep_content_objects, share_reader_cache, stamp_by_content, take_over_loading
 from .writer import LIVE, ReusingWriter
 
 logger = logging.getLogger(f"pelican.plugins.{__name__}")
@@ -41,8 +41,7 @@ def configure(pelican_obj) -> None:
     settings = pelican_obj.settings
     settings.setdefault("PREVIOUS_OUTPUT_PATH", None)
     settings.setdefault("PREVIOUS_OUTPUT_INTACT", True)
-    if loaded_already(settings):
-        settings["LOAD_CONTENT_CACHE"] = False
+    take_over_loading(settings)
 
 
 def start_build(pelican_obj) -> None:
@@ -69,10 +68,6 @@ def finish_site(pelican_obj) -> None:
     if writer is not None:
         writer.remove_left_behind()
         writer.save_records()
-    # This process keeps the reader cache in memory from now on (for the
-    # rebuilds of `invoke serve`); loading it from disk again would only cost.
-    if loaded_already(settings):
-        settings["LOAD_CONTENT_CACHE"] = False
     lang = settings["DEFAULT_LANG"]
     if FORKS.writes_elsewhere(lang):
         return

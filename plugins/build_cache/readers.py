@@ -20,15 +20,19 @@ works out every URL again).
 """
 
 import functools
+import logging
 import os
+import pickle
 
 from pelican.generators import CachingGenerator
-from pelican_compat import compare_by_bytes, file_stamp, reader_cache, use_reader_cache
+from pelican_compat import compare_by_bytes, file_stamp, open_cache, reader_cache, use_reader_cache
 from site_rules import main_site_path
 
 from .fingerprints import digest, name_of, packages, source_digest, stable, tree_digest
 from .memory import in_memory
 from .processes import parse_ahead
+
+logger = logging.getLogger(f"pelican.plugins.{__name__}")
 
 # Cache file path → the dictionary every Readers of this process shares.
 SHARED = in_memory("reader caches")
@@ -55,16 +59,43 @@ def stamp_by_content(generator) -> None:
     compare_by_bytes(generator, source_digest)
 
 
+# Main sites' cache folders whose reader caches this process loads itself (see take_over_loading).
+TO_LOAD = set()
+
+
+def take_over_loading(settings) -> None:
+    """This plugin, not Pelican, loads the reader cache: once per process for
+    every language, and a cache that cannot be read (left by another Pelican,
+    cut short, damaged) only means parsing every file again, where Pelican's
+    warning would fail the strict build."""
+    if settings.get("LOAD_CONTENT_CACHE") and not loaded_already(settings):
+        TO_LOAD.add(os.path.abspath(main_site_path(settings, "CACHE_PATH")))
+    settings["LOAD_CONTENT_CACHE"] = False
+
+
+def _load(readers, path: str) -> dict:
+    if os.path.dirname(path) not in TO_LOAD or not os.path.exists(path):
+        return {}
+    try:
+        with open_cache(readers, path, "rb") as source:
+            cache = pickle.load(source)  # noqa: S301 - the build's own cache, as Pelican loads it
+    except Exception:  # noqa: BLE001 - whatever is wrong with it, the files are parsed again
+        logger.info("The reader cache %s cannot be read: every file is parsed again", path)
+        return {}
+    return cache if isinstance(cache, dict) else {}
+
+
 def share_reader_cache(generator) -> None:
     readers = getattr(generator, "readers", None)
-    path, cache = reader_cache(readers) if readers is not None else (None, None)
+    path = reader_cache(readers)[0] if readers is not None else None
     if path is None:
         return
     # Every language reads and saves the main site's reader cache.
-    path = os.path.join(main_site_path(generator.settings, "CACHE_PATH"), os.path.basename(path))
+    path = os.path.join(os.path.abspath(main_site_path(generator.settings, "CACHE_PATH")), os.path.basename(path))
     if path not in SHARED:
         inputs = reader_inputs(generator.settings)
-        if path != reader_cache(readers)[0] or cache.get(INPUTS_KEY) != inputs:
+        cache = _load(readers, path)
+        if cache.get(INPUTS_KEY) != inputs:
             # Parsed with other Markdown settings or other reader code: of no use.
             cache = {INPUTS_KEY: inputs}
             CHANGED.add(path)

@@ -114,6 +114,11 @@ def use_reader_cache(readers: Readers, cache: dict, path: str) -> None:
     readers._cache, readers._cache_path = cache, path
 
 
+def open_cache(cacher: FileStampDataCacher, path: str, mode: str):
+    """Open a cache file as Pelican does (gzip when GZIP_CACHE is on)."""
+    return cacher._cache_open(path, mode)
+
+
 def cached_parse(metadata: dict) -> dict:
     """What Readers.read_file keeps of a file's metadata in the reader cache."""
     return _filter_discardable_metadata(metadata)
@@ -165,6 +170,6 @@ def fork_safe_exit_handlers() -> None:
     atexit._clear()
 
 
-__all__ = ["RELIED_ON", "cached_parse", "compare_by_bytes", "file_stamp", "fork_safe_exit_handlers",
+__all__ = ["RELIED_ON", "cached_parse", "compare_by_bytes", "open_cache", "file_stamp", "fork_safe_exit_handlers",
            "i18n_main_lang", "never_summarize", "open_output", "reader_cache", "relpath_to_site",
            "remember_source_paths", "source_digest", "use_reader_cache", "written_files", "YAML_HEADER"]

@@ -144,10 +144,6 @@ def _build(request: BuildRequest, lock) -> int:
         if stamp:
             _remove(stamp)  # the output is about to change
         result = subprocess.run(command, **run)
-        if result.returncode and "pickle" in result.stderr.lower():
-            # An unreadable content cache (left by another Pelican version, or
-            # cut short) costs only time: build again without reading it.
-            result = subprocess.run([*command, "--ignore-cache"], **run)
         if result.returncode == 0:
             if stamp:
                 manifest = _manifest_path(stamp)
