@@ -29,7 +29,8 @@ from pelican.writers import Writer
 # "module.qualified.name" → (sha256 of its source as of the pinned version, what we rely on).
 RELIED_ON = {
     "pelican.cache.FileStampDataCacher.__init__":
-        ("f3721146", "sets _filestamp_func from CHECK_MODIFIED_METHOD; compare_by_bytes replaces it"),
+        ("f3721146", "sets _filestamp_func from CHECK_MODIFIED_METHOD (compare_by_bytes replaces it)"
+                     " and _cache_open (open_cache)"),
     "pelican.cache.FileStampDataCacher._get_file_stamp":
         ("771a0b92", "calls _filestamp_func(filename); file_stamp calls it"),
     "pelican.cache.FileStampDataCacher.save_cache":
