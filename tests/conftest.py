@@ -5,6 +5,7 @@ import dataclasses
 import datetime
 import io
 import json
+import os
 import shutil
 import sys
 import zipfile
@@ -16,6 +17,8 @@ import pytest
 from site_build import BuildRequest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+import sites  # noqa: E402  (tests/sites.py: what the run builds once)
 
 LANGS = ("en", "fa", "es")
 PUBLISH_URL = "https://mirror.example/iec"
@@ -38,19 +41,31 @@ class Build:
 
 
 def request_for(output: Path, *, settings: str = "pelicanconf.py", content: Path = ROOT / "content",
-                overrides=None, env=None, verbose: bool = False) -> BuildRequest:
+                overrides=None, env=None, verbose: bool = False, encoded_images: bool | None = None) -> BuildRequest:
     """The BuildRequest of a test build: the session's build date, and a
-    content cache of its own beside its output."""
-    return BuildRequest(str(output), str(ROOT / settings), str(content),
-                        settings={"BUILD_DATE": BUILD_DATE, **(overrides or {})},
-                        cache=str(output.parent / f"{output.name}-cache"), env=env or {}, verbose=verbose)
+    content cache of its own beside its output.
+
+    With `encoded_images` (the default, except for a reference build: one
+    without the content cache), a new cache starts with the starter
+    content's and the benchmark corpus's images encoded, as a previous build
+    would have left them (tests/sites.py); otherwise it starts empty.
+    """
+    overrides = {"BUILD_DATE": BUILD_DATE, **(overrides or {})}
+    cache = output.parent / f"{output.name}-cache"
+    if encoded_images is None:
+        encoded_images = not (overrides.get("CACHE_CONTENT") is False or overrides.get("LOAD_CONTENT_CACHE") is False)
+    if encoded_images:
+        sites.seed_images(cache)
+    return BuildRequest(str(output), str(ROOT / settings), str(content), settings=overrides, cache=str(cache),
+                        env=env or {}, verbose=verbose)
 
 
 def run_build(output: Path, **request) -> Build:
     """Build as `invoke build` does (a BuildRequest, see request_for), capturing what it prints."""
     log = io.StringIO()
+    build_request = request_for(output, **request)
     with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
-        status = request_for(output, **request).run()
+        status = build_request.run()
     return Build(status, output, log.getvalue())
 
 
@@ -81,36 +96,54 @@ def differences(expected: Path, actual: Path) -> list[str]:
     return found
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_folder(tmp_path_factory):
+    """The folder of what the whole run builds once; under pytest-xdist, its workers share it."""
+    base = tmp_path_factory.getbasetemp()
+    sites.SHARED = base.parent if "PYTEST_XDIST_WORKER" in os.environ else base
+    yield sites.SHARED
+    sites.SHARED = None
+
+
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Build:
-    """The starter content built with the preview settings."""
-    build = run_build(tmp_path_factory.mktemp("site") / "output")
+def site(shared_folder) -> Build:
+    """The starter content built with the preview settings, from an empty cache as a first build is."""
+    build = sites.shared_build("site", lambda output: run_build(output, encoded_images=False))
     assert build.status == 0, build.log
     return build
 
 
 @pytest.fixture(scope="session")
-def published(tmp_path_factory) -> Build:
-    """The starter content built for publishing under a sub-path."""
-    build = run_build(tmp_path_factory.mktemp("published") / "output", settings="publishconf.py",
-                      env={"SITEURL": PUBLISH_URL})
+def published(shared_folder) -> Build:
+    """The starter content built for publishing under a sub-path, from an empty cache."""
+    build = sites.shared_build("published", lambda output: run_build(
+        output, settings="publishconf.py", env={"SITEURL": PUBLISH_URL}, encoded_images=False))
     assert build.status == 0, build.log
     return build
 
 
 @pytest.fixture(scope="session")
-def unzipped_bundle(tmp_path_factory) -> Path:
+def unzipped_bundle(shared_folder) -> Path:
     """`invoke bundle`'s zip of the starter content, unzipped."""
     from offline_copy import bundle
 
-    directory = tmp_path_factory.mktemp("bundle")
-    status, path = bundle(BuildRequest(settings_file=str(ROOT / "pelicanconf.py"), content=str(ROOT / "content")),
-                          str(directory), day=datetime.date(2026, 11, 24))
-    assert status == 0
-    assert Path(path).name == "iec-site-2026-11-24.zip"
-    with zipfile.ZipFile(path) as archive:
-        archive.extractall(directory / "unzipped")
-    return directory / "unzipped" / "iec-site-2026-11-24"
+    def make(directory):
+        with project_cache():
+            status, path = bundle(BuildRequest(settings_file=str(ROOT / "pelicanconf.py"),
+                                               content=str(ROOT / "content")),
+                                  str(directory), day=datetime.date(2026, 11, 24))
+        assert status == 0
+        assert Path(path).name == "iec-site-2026-11-24.zip"
+        with zipfile.ZipFile(path) as archive:
+            archive.extractall(directory / "unzipped")
+
+    return sites.once("bundle", make) / "unzipped" / "iec-site-2026-11-24"
+
+
+def project_cache():
+    """Held while a build uses the project's own cache/ (the bundles, the digests, `invoke preview`:
+    Pelican's CACHE_PATH of the settings file): by one build at a time, whichever worker runs it."""
+    return sites.locked("project-cache")
 
 
 @pytest.fixture(scope="session")

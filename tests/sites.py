@@ -1,0 +1,152 @@
+"""Sites the tests build, and what they share: one build of each session site for the whole run (also
+across pytest-xdist's workers), encoded images to start a variant build's cache with, small content
+folders, and the edits the incremental-build and live-preview tests make."""
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The folder every worker of this run shares (set by conftest's session fixture `shared_folder`).
+SHARED: Path | None = None
+
+
+@contextlib.contextmanager
+def locked(name: str):
+    """Hold an exclusive lock named `name` for this run: one worker at a time (a no-op without SHARED)."""
+    if SHARED is None:
+        yield
+        return
+    with open(SHARED / f"{name}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def once(name: str, make) -> Path:
+    """SHARED/`name`, made by `make(folder)` by the first worker that asks for it; every other worker
+    waits for it and finds it made. Without SHARED (outside a test run), made in a new folder each time."""
+    if SHARED is None:
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix=f"{name}-"))
+        make(folder)
+        return folder
+    folder = SHARED / name
+    with locked(name):
+        if not (folder / ".made").is_file():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            (folder / ".made").touch()
+    return folder
+
+
+def shared_build(name: str, build) -> "Build":  # noqa: F821 (conftest.Build)
+    """`build(output)` run once for the whole run (its status and log kept beside it); the Build."""
+    from conftest import Build
+
+    def make(folder):
+        result = build(folder / "output")
+        (folder / "build.json").write_text(json.dumps({"status": result.status, "log": result.log}))
+
+    folder = once(name, make)
+    recorded = json.loads((folder / "build.json").read_text())
+    return Build(recorded["status"], folder / "output", recorded["log"])
+
+
+# --- Encoded images --------------------------------------------------------------------------
+#
+# Encoding the starter content's images (the social cards above all) takes a build about three
+# seconds of a core, and every test build starts with an empty cache. The images plugin keeps each
+# image's files in CACHE_PATH/images/<name>-<digest of its bytes and the widths>/, with a manifest
+# of their digests, and copies them from there while both match: what a previous build in the same
+# cache would have left. Variant builds start with those entries (conftest.run_build), encoded once
+# per run by the plugin's own process_images. Reference builds (no content cache, conftest.run_build)
+# and the session's `site` and `published` start empty and encode everything, as a first build does.
+
+def image_seed() -> Path:
+    """A cache/images folder with the starter content's images and the benchmark corpus's photos."""
+    def make(folder):
+        sys.path.insert(0, str(ROOT))
+        from benchmarks.corpus import make_corpus
+        from images import process_images
+        from pelican.settings import read_settings
+
+        widths = read_settings(str(ROOT / "pelicanconf.py"))["IMAGE_WIDTHS"]
+        corpus = make_corpus(folder.parent / "seed-corpus" / "content", updates=0)
+        for source in (ROOT / "content" / "images", corpus / "images"):
+            process_images(str(source), None, widths, str(folder / "images"))
+        shutil.rmtree(folder.parent / "seed-corpus")
+
+    return once("image-seed", make) / "images"
+
+
+def seed_images(cache: Path) -> None:
+    """Start an empty build cache `cache` with the encoded images of image_seed()."""
+    if cache.exists() or SHARED is None:
+        return
+    shutil.copytree(image_seed(), cache / "images")
+
+
+# --- Content folders ---------------------------------------------------------------------------
+
+def content_with(root: Path, *names: str) -> Path:
+    """root/content with only these files (paths inside content/) copied from the starter content."""
+    content = root / "content"
+    for name in names:
+        target = content / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / "content" / name, target)
+    return content
+
+
+def small_corpus(root: Path, updates: int = 3) -> Path:
+    """The benchmark corpus with a few updates in each language: a whole site that builds in a moment."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.corpus import make_corpus
+
+    return make_corpus(root / "content", updates=updates)
+
+
+# --- Edits a writer makes (the incremental-build and live-preview tests) ------------------------
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def replace(path: Path, old: str, new: str) -> None:
+    source = path.read_text(encoding="utf-8")
+    assert old in source
+    path.write_text(source.replace(old, new), encoding="utf-8")
+
+
+EDITS = {
+    "body of an update with a summary": lambda c, t: append(c / "updates" / "update-0.en.md", "\nA new paragraph.\n"),
+    "title of a translation": lambda c, t: replace(c / "updates" / "update-1.fa.md", "Update 1 fa", "به‌روزرسانی تازه"),
+    "body of an event without a summary": lambda c, t: append(c / "events" / "event-1.es.md", "\nOtra línea.\n"),
+    "tags of an update": lambda c, t: replace(c / "updates" / "update-2.en.md", "tags: [", 'tags: ["New tag", '),
+    "a deleted translation": lambda c, t: (c / "updates" / "update-3.es.md").unlink(),
+    "a new update": lambda c, t: shutil.copy(c / "updates" / "update-4.en.md", c / "updates" / "brand-new.en.md"),
+    "a prisoner's profile": lambda c, t: append(c / "prisoners" / "prisoner-0.fa.md", "\nخبر تازه.\n"),
+    "a replaced image": lambda c, t: shutil.copy(c / "images" / "photo-1.jpg", c / "images" / "photo-0.jpg"),
+    "a template": lambda c, t: replace(t / "templates" / "base.html", "</footer>", "<p>Edited</p></footer>"),
+    "a UI translation": lambda c, t: replace(t / "translations" / "fa" / "LC_MESSAGES" / "messages.po",
+                                             'msgid "Updates"\nmsgstr "', 'msgid "Updates"\nmsgstr "تازه‌ها: '),
+}
+
+
+def corpus_and_theme(root: Path):
+    """A small corpus and a copy of the theme, for EDITS to change."""
+    content = small_corpus(root, updates=6)
+    theme = root / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    return content, theme
+
