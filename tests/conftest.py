@@ -19,6 +19,7 @@ from site_build import BuildRequest
 ROOT = Path(__file__).resolve().parent.parent
 
 import sites  # noqa: E402  (tests/sites.py: what the run builds once)
+import tiers  # noqa: E402  (tests/tiers.py: unit, tool, build, browser)
 
 LANGS = ("en", "fa", "es")
 PUBLISH_URL = "https://mirror.example/iec"
@@ -128,22 +129,15 @@ def unzipped_bundle(shared_folder) -> Path:
     from offline_copy import bundle
 
     def make(directory):
-        with project_cache():
-            status, path = bundle(BuildRequest(settings_file=str(ROOT / "pelicanconf.py"),
-                                               content=str(ROOT / "content")),
-                                  str(directory), day=datetime.date(2026, 11, 24))
+        status, path = bundle(BuildRequest(settings_file=str(ROOT / "pelicanconf.py"), content=str(ROOT / "content"),
+                                           cache=sites.own_cache(directory)),
+                              str(directory), day=datetime.date(2026, 11, 24))
         assert status == 0
         assert Path(path).name == "iec-site-2026-11-24.zip"
         with zipfile.ZipFile(path) as archive:
             archive.extractall(directory / "unzipped")
 
     return sites.once("bundle", make) / "unzipped" / "iec-site-2026-11-24"
-
-
-def project_cache():
-    """Held while a build uses the project's own cache/ (the bundles, the digests, `invoke preview`:
-    Pelican's CACHE_PATH of the settings file): by one build at a time, whichever worker runs it."""
-    return sites.locked("project-cache")
 
 
 @pytest.fixture(scope="session")
@@ -175,8 +169,44 @@ def report(section: str, line: str) -> None:
     FIGURES.setdefault(section, []).append(line)
 
 
+def pytest_sessionfinish(session):
+    # A pytest-xdist worker sends its figures to the controller, which prints them.
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["figures"] = json.dumps(FIGURES)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    for section, lines in json.loads(getattr(node, "workeroutput", {}).get("figures", "{}")).items():
+        FIGURES.setdefault(section, []).extend(lines)
+
+
 def pytest_terminal_summary(terminalreporter):
     for section, lines in FIGURES.items():
         terminalreporter.section(section)
         for line in lines:
             terminalreporter.write_line(line)
+
+
+# --- Tiers and pytest-xdist groups (tests/tiers.py) ----------------------------------------------
+
+def pytest_collection_modifyitems(config, items):
+    xdist = config.pluginmanager.hasplugin("xdist")
+    groups = tiers.groups(items) if xdist else {}
+    for item in items:
+        tier = tiers.tier_of(item)
+        item.add_marker(getattr(pytest.mark, tier))
+        item.tier = tier
+        if item in groups:
+            item.add_marker(pytest.mark.xdist_group(groups[item]))
+
+
+@pytest.fixture(autouse=True)
+def _tier_kept(request):
+    """Fails a test that starts a program its tier does not allow (tests/tiers.py)."""
+    with tiers.Watch(getattr(request.node, "tier", "browser")) as watch:
+        yield
+    problem = watch.problem()
+    if problem:
+        pytest.fail(problem, pytrace=False)

@@ -89,6 +89,13 @@ def image_seed() -> Path:
     return once("image-seed", make) / "images"
 
 
+def own_cache(folder: Path) -> str:
+    """folder/cache, started with the encoded images: the cache of a build the test asks for itself
+    (instead of the project's cache/, which the settings file names)."""
+    seed_images(folder / "cache")
+    return str(folder / "cache")
+
+
 def seed_images(cache: Path) -> None:
     """Start an empty build cache `cache` with the encoded images of image_seed()."""
     if cache.exists() or SHARED is None:

@@ -132,6 +132,7 @@ def test_gitlab_code_quality_report_names_the_file_and_line_of_each_mistake(brok
     assert all(i["severity"] == "major" and i["description"] for i in issues)
 
 
+@pytest.mark.build  # `invoke preview` builds the site (tests/tiers.py cannot see that in the command)
 def test_a_pull_request_preview_lives_under_its_sub_path_and_is_kept_out_of_search_engines(tmp_path):
     output = tmp_path / "preview"
     result = subprocess.run([*INVOKE, "preview", "42", "--output", str(output)], cwd=ROOT, capture_output=True,

@@ -10,6 +10,7 @@ from content import sources
 from lxml import html as lxml_html
 from digest import build_digests
 from site_build import BuildRequest
+from sites import own_cache
 
 SINCE, UNTIL = datetime.date(2023, 10, 10), datetime.date(2023, 10, 31)
 
@@ -20,8 +21,11 @@ def pieces_in_period(lang, since=SINCE, until=UNTIL):
             if piece_lang == lang and since <= meta["date"] <= until}
 
 
-# The public build of the real content (publishconf.py reads SITEURL from the environment).
-PUBLISHED = BuildRequest(settings_file=str(ROOT / "publishconf.py"), content=str(ROOT / "content"))
+def published(folder):
+    """The public build of the real content (publishconf.py reads SITEURL from the environment), with a
+    cache in `folder`."""
+    return BuildRequest(settings_file=str(ROOT / "publishconf.py"), content=str(ROOT / "content"),
+                        cache=own_cache(folder))
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +33,7 @@ def digests(tmp_path_factory):
     directory = tmp_path_factory.mktemp("digests")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SITEURL", PUBLISH_URL)
-        status, files = build_digests(PUBLISHED, str(directory), list(LANGS), since=SINCE, until=UNTIL)
+        status, files = build_digests(published(directory), str(directory), list(LANGS), since=SINCE, until=UNTIL)
     assert status == 0
     assert sorted(f.rsplit("/", 1)[1] for f in files) == sorted(f"{l}.{e}" for l in LANGS for e in ("html", "txt"))
     return directory / UNTIL.isoformat()
@@ -83,7 +87,7 @@ def test_plain_text_alternative_has_titles_and_addresses_but_no_markup(digests, 
 def test_by_default_a_digest_starts_the_day_after_the_last_one(tmp_path, monkeypatch):
     monkeypatch.setenv("SITEURL", PUBLISH_URL)
     (tmp_path / "2023-10-15").mkdir()
-    status, files = build_digests(PUBLISHED, str(tmp_path), ["es"], until=UNTIL)
+    status, files = build_digests(published(tmp_path / "build"), str(tmp_path), ["es"], until=UNTIL)
     assert status == 0
     text = (tmp_path / UNTIL.isoformat() / "es.txt").read_text(encoding="utf-8")
     assert "del 16 de octubre de 2023 al 31 de octubre de 2023" in text

@@ -13,6 +13,7 @@ import pytest
 from lxml import etree, html
 
 from conftest import PUBLISH_URL, ROOT
+from sites import own_cache
 
 LOCAL = "localhost"
 ARTICLE = "updates/letters-to-evin.html"
@@ -28,7 +29,8 @@ def make_bundle(directory: Path, siteurl: str | None) -> Path:
             patch.delenv("SITEURL", raising=False)
         else:
             patch.setenv("SITEURL", siteurl)
-        status, path = bundle(BuildRequest(settings_file=str(ROOT / "pelicanconf.py"), content=str(ROOT / "content")),
+        status, path = bundle(BuildRequest(settings_file=str(ROOT / "pelicanconf.py"), content=str(ROOT / "content"),
+                                           cache=own_cache(directory)),
                               str(directory), day=datetime.date(2026, 11, 24))
     assert status == 0
     with zipfile.ZipFile(path) as archive:
