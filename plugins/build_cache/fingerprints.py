@@ -14,8 +14,7 @@ import stat
 
 from pelican.contents import Content, Static
 from pelican.urlwrappers import URLWrapper
-
-from .memory import forget, in_memory
+from site_caches import forget, in_memory
 
 # Settings that say where a build writes or what it may cache: they change
 # between runs (a fresh staging folder each time) without changing a page.

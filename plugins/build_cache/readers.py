@@ -26,10 +26,10 @@ import pickle
 
 from pelican.generators import CachingGenerator
 from pelican_compat import compare_by_bytes, file_stamp, open_cache, reader_cache, use_reader_cache
+from site_caches import in_memory
 from site_rules import main_site_path
 
 from .fingerprints import digest, name_of, packages, source_digest, stable, tree_digest
-from .memory import in_memory
 from .processes import parse_ahead
 
 logger = logging.getLogger(f"pelican.plugins.{__name__}")

@@ -19,7 +19,7 @@ import yaml
 from pelican import signals
 
 from build_cache.fingerprints import file_digest
-from build_cache.memory import in_memory
+from site_caches import in_memory
 from images import image_problem
 from pipeline import stop_build
 from site_rules import (FILE_NAME, FRONT_MATTER, PRISONER_STATUSES, ImpossibleDate, is_subsite, load_front_matter,

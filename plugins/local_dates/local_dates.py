@@ -11,8 +11,9 @@ from babel.dates import format_date as babel_format_date
 from babel.dates import format_time as babel_format_time
 from babel.dates import get_timezone_name
 from persiantools.digits import en_to_fa
-from persiantools.jdatetime import JalaliDate
 from pelican import signals
+from persiantools.jdatetime import JalaliDate
+from site_caches import remembered
 
 LOCAL_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d")
 LIST_SEPARATOR = {"fa": "، "}
@@ -24,8 +25,11 @@ def local_number(value, lang: str) -> str:
 
 def format_date(value: datetime.date, lang: str) -> str:
     """Format a date as a reader of `lang` expects it, e.g. '۱۷ مهر ۱۴۰۲'."""
-    if isinstance(value, datetime.datetime):
-        value = value.date()
+    return _format_day(value.date() if isinstance(value, datetime.datetime) else value, lang)
+
+
+@remembered("formatted dates")  # a site shows the same few hundred days thousands of times
+def _format_day(value: datetime.date, lang: str) -> str:
     if lang == "fa":
         solar = JalaliDate(value)
         month = solar.strftime("%B", locale="fa")

@@ -22,6 +22,7 @@ import re
 from urllib.parse import urlsplit
 
 import nh3
+from site_caches import remembered
 from pelican import signals
 from pelican.urlwrappers import URLWrapper
 
@@ -49,6 +50,7 @@ def _same_site_images(element: str, attribute: str, value: str) -> str | None:
     return value
 
 
+@remembered("sanitized html")  # each file is read by every language's site
 def sanitize(html: str) -> str:
     """`html` with only the markup Markdown writes, and only safe addresses in it."""
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,

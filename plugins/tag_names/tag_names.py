@@ -16,6 +16,7 @@ import re
 import unicodedata
 
 from pelican import signals
+from site_caches import remembered
 from pelican.urlwrappers import Tag
 from pelican.utils import slugify
 
@@ -40,9 +41,14 @@ def canonical_tag(name: str) -> str:
 
 def tag_slug(name: str, settings) -> str:
     """The slug (and so the page) of the tag `name`, as Pelican makes it."""
-    return slugify(canonical_tag(name), regex_subs=settings.get("TAG_REGEX_SUBSTITUTIONS", []),
-                   preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
-                   use_unicode=settings.get("SLUGIFY_USE_UNICODE", False))
+    return _slug(str(name), tuple(map(tuple, settings.get("TAG_REGEX_SUBSTITUTIONS", []))),
+                 settings.get("SLUGIFY_PRESERVE_CASE", False), settings.get("SLUGIFY_USE_UNICODE", False))
+
+
+@remembered("tag slugs")  # every piece names its tags in every language's site
+def _slug(name: str, substitutions: tuple, preserve_case: bool, use_unicode: bool) -> str:
+    return slugify(canonical_tag(name), regex_subs=list(substitutions), preserve_case=preserve_case,
+                   use_unicode=use_unicode)
 
 
 def display_names(spellings) -> dict[str, str]:

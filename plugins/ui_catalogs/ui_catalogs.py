@@ -17,7 +17,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po, write_po
 from build_cache.fingerprints import file_digest
-from build_cache.memory import in_memory
+from site_caches import in_memory
 from pelican import signals
 from pipeline import stop_build
 from site_rules import languages
