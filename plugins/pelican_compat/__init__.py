@@ -47,6 +47,10 @@ RELIED_ON = {
                      "content_written"),
     "pelican.writers.Writer._open_w": ("69700ea0", "refuses to write a file twice; open_output calls it"),
     "pelican.writers.Writer.__init__": ("2f892e0a", "keeps the files written in _written_files"),
+    "pelican.contents.Content.get_content":
+        ("5b963ce7", "makes the page body from _content (links replaced); source_html reads it"),
+    "pelican.contents.Content.get_summary":
+        ("4a3c3104", "makes the summary from _summary, or cuts it from the body; source_html reads it"),
     "pelican.log.LimitFilter.filter": ("11437b97", "skips messages whose template is in _ignore"),
     "pelican.plugins.i18n_subsites.i18n_subsites.initialize_dbs": ("cc354d4e", "keeps the main language in _MAIN_LANG"),
     "pelican.plugins.yaml_metadata.yaml_metadata.YAMLMetadataReader.read":
@@ -64,7 +68,11 @@ def source_digest(name: str) -> str:
     """The first 8 hex digits of the sha256 of the source of `name` (a key of RELIED_ON)."""
     target = __import__(name.partition(".")[0])
     for part in name.split(".")[1:]:
-        target = getattr(target, part)
+        # From the class's own namespace: a method Pelican memoizes is a
+        # descriptor there, whose `func` is the method's code.
+        found = getattr(target, part)
+        target = vars(target).get(part, found) if isinstance(target, type) else found
+    target = getattr(target, "func", target)
     source = target.pattern if isinstance(target, re.Pattern) else inspect.getsource(target)
     return hashlib.sha256(source.encode()).hexdigest()[:8]
 
@@ -125,6 +133,22 @@ def cached_parse(metadata: dict) -> dict:
     return _filter_discardable_metadata(metadata)
 
 
+# --- Content objects ---------------------------------------------------------------------
+
+
+def source_html(content: Content) -> tuple:
+    """(body, summary) of a content object as its reader made them, before
+    Pelican links them for a site; None where there is none (a file copied as is)."""
+    return getattr(content, "_content", None), getattr(content, "_summary", None)
+
+
+def replace_source_html(content: Content, body: str | None, summary: str | None) -> None:
+    if body is not None:
+        content._content = body
+    if summary is not None:
+        content._summary = summary
+
+
 # --- Writing ------------------------------------------------------------------------------
 
 
@@ -171,6 +195,6 @@ def fork_safe_exit_handlers() -> None:
     atexit._clear()
 
 
-__all__ = ["RELIED_ON", "cached_parse", "compare_by_bytes", "open_cache", "file_stamp", "fork_safe_exit_handlers",
-           "i18n_main_lang", "never_summarize", "open_output", "reader_cache", "relpath_to_site",
-           "remember_source_paths", "source_digest", "use_reader_cache", "written_files", "YAML_HEADER"]
+__all__ = ["RELIED_ON", "YAML_HEADER", "cached_parse", "compare_by_bytes", "file_stamp", "fork_safe_exit_handlers",
+           "never_summarize", "open_cache", "open_output", "reader_cache", "relpath_to_site", "remember_source_paths",
+           "replace_source_html", "source_digest", "source_html", "use_reader_cache", "written_files"]
