@@ -196,5 +196,6 @@ def fork_safe_exit_handlers() -> None:
 
 
 __all__ = ["RELIED_ON", "YAML_HEADER", "cached_parse", "compare_by_bytes", "file_stamp", "fork_safe_exit_handlers",
+           "i18n_main_lang",
            "never_summarize", "open_cache", "open_output", "reader_cache", "relpath_to_site", "remember_source_paths",
            "replace_source_html", "source_digest", "source_html", "use_reader_cache", "written_files"]
