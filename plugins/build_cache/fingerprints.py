@@ -49,7 +49,7 @@ def stable(value, ref, depth: int = 0) -> str:
         if depth >= MAX_DEPTH:
             return kind.__qualname__
         return "[" + ",".join([stable(v, ref, depth + 1) for v in value]) + "]"
-    if isinstance(value, str) or value is None or isinstance(value, (bool, int, float)):
+    if value is None or isinstance(value, (str, bool, int, float)):
         return repr(value)
     if isinstance(value, (datetime.date, datetime.time)):
         return value.isoformat()

@@ -145,11 +145,7 @@ class WrittenElsewhere(Writer):
     def write_file(self, *args, **kwargs) -> None:
         pass
 
-    def write_feed(self, *args, **kwargs) -> None:
-        pass
-
-    def write_generated(self, *args, **kwargs) -> None:
-        pass
+    write_feed = write_generated = write_file
 
 
 # The readers the parsing workers use (they inherit it when forked).
