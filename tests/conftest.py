@@ -191,6 +191,7 @@ def pytest_terminal_summary(terminalreporter):
 
 # --- Tiers and pytest-xdist groups (tests/tiers.py) ----------------------------------------------
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
     xdist = config.pluginmanager.hasplugin("xdist")
     groups = tiers.groups(items) if xdist else {}

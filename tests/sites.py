@@ -4,10 +4,9 @@ folders, and the edits the incremental-build and live-preview tests make."""
 
 import contextlib
 import fcntl
+import hashlib
 import json
-import os
 import shutil
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,8 +48,8 @@ def once(name: str, make) -> Path:
     return folder
 
 
-def shared_build(name: str, build) -> "Build":  # noqa: F821 (conftest.Build)
-    """`build(output)` run once for the whole run (its status and log kept beside it); the Build."""
+def shared_build(name: str, build):
+    """`build(output)` run once for the whole run (its status and log kept beside it): a conftest.Build."""
     from conftest import Build
 
     def make(folder):
@@ -60,6 +59,31 @@ def shared_build(name: str, build) -> "Build":  # noqa: F821 (conftest.Build)
     folder = once(name, make)
     recorded = json.loads((folder / "build.json").read_text())
     return Build(recorded["status"], folder / "output", recorded["log"])
+
+
+def tree_digest(root: Path) -> str:
+    """A digest of every file under `root`: its path inside and its bytes."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(f"{path.relative_to(root).as_posix()}\0{path.stat().st_size}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def reference_build(content: Path, theme: Path | None = None, overrides=None):
+    """A build from scratch of `content` (with `theme`): no content cache, an empty cache folder, a new
+    output folder. The same inputs give the same site wherever they lie (what every comparison with it
+    relies on), so each one is built once per run, for all the tests whose edits lead to it."""
+    from conftest import run_build
+
+    settings = {**(overrides or {}), "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False}
+    if theme is not None:
+        settings["THEME"] = str(theme)
+    key = hashlib.sha256(json.dumps([tree_digest(content), theme and tree_digest(theme),
+                                     {k: v for k, v in settings.items() if k != "THEME"}],
+                                    sort_keys=True).encode()).hexdigest()[:20]
+    return shared_build(f"reference-{key}", lambda output: run_build(output, content=content, overrides=settings,
+                                                                      encoded_images=False))
 
 
 # --- Encoded images --------------------------------------------------------------------------
@@ -75,7 +99,6 @@ def shared_build(name: str, build) -> "Build":  # noqa: F821 (conftest.Build)
 def image_seed() -> Path:
     """A cache/images folder with the starter content's images and the benchmark corpus's photos."""
     def make(folder):
-        sys.path.insert(0, str(ROOT))
         from benchmarks.corpus import make_corpus
         from images import process_images
         from pelican.settings import read_settings
@@ -117,7 +140,6 @@ def content_with(root: Path, *names: str) -> Path:
 
 def small_corpus(root: Path, updates: int = 3) -> Path:
     """The benchmark corpus with a few updates in each language: a whole site that builds in a moment."""
-    sys.path.insert(0, str(ROOT))
     from benchmarks.corpus import make_corpus
 
     return make_corpus(root / "content", updates=updates)

@@ -130,8 +130,8 @@ def rfc_822(text):
 
 
 @pytest.fixture(scope="module", params=["site", "published"])
-def build(request):
-    return request.getfixturevalue(request.param)
+def build(request, site, published):
+    return {"site": site, "published": published}[request.param]
 
 
 def test_rss_guids_that_are_not_addresses_say_so(build):

@@ -13,41 +13,9 @@ import pytest
 
 from conftest import BUILD_DATE, ROOT, differences, run_build
 from site_build import pelican_environment
+from sites import EDITS, append, corpus_and_theme, reference_build
 
 from benchmarks.corpus import make_corpus
-
-
-def append(path, text):
-    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
-
-
-def replace(path, old, new):
-    source = path.read_text(encoding="utf-8")
-    assert old in source
-    path.write_text(source.replace(old, new), encoding="utf-8")
-
-
-EDITS = {
-    "body of an update with a summary": lambda c, t: append(c / "updates" / "update-0.en.md", "\nA new paragraph.\n"),
-    "title of a translation": lambda c, t: replace(c / "updates" / "update-1.fa.md", "Update 1 fa", "به‌روزرسانی تازه"),
-    "body of an event without a summary": lambda c, t: append(c / "events" / "event-1.es.md", "\nOtra línea.\n"),
-    "tags of an update": lambda c, t: replace(c / "updates" / "update-2.en.md", "tags: [", 'tags: ["New tag", '),
-    "a deleted translation": lambda c, t: (c / "updates" / "update-3.es.md").unlink(),
-    "a new update": lambda c, t: shutil.copy(c / "updates" / "update-4.en.md", c / "updates" / "brand-new.en.md"),
-    "a prisoner's profile": lambda c, t: append(c / "prisoners" / "prisoner-0.fa.md", "\nخبر تازه.\n"),
-    "a replaced image": lambda c, t: shutil.copy(c / "images" / "photo-1.jpg", c / "images" / "photo-0.jpg"),
-    "a template": lambda c, t: replace(t / "templates" / "base.html", "</footer>", "<p>Edited</p></footer>"),
-    "a UI translation": lambda c, t: replace(t / "translations" / "fa" / "LC_MESSAGES" / "messages.po",
-                                             'msgid "Updates"\nmsgstr "', 'msgid "Updates"\nmsgstr "تازه‌ها: '),
-}
-
-
-def corpus_and_theme(root):
-    """A small corpus and a copy of the theme, for EDITS to change."""
-    content = make_corpus(root / "content", updates=6)
-    theme = root / "theme"
-    shutil.copytree(ROOT / "theme", theme)
-    return content, theme
 
 
 @pytest.fixture(scope="module")
@@ -61,13 +29,12 @@ def project(tmp_path_factory):
 
 
 @pytest.mark.parametrize("edit", EDITS)
-def test_incremental_build_after_an_edit_equals_a_build_from_scratch(project, edit, tmp_path):
+def test_incremental_build_after_an_edit_equals_a_build_from_scratch(project, edit):
     root, content, theme = project
     EDITS[edit](content, theme)
     incremental = run_build(root / "site", content=content, overrides={"THEME": str(theme)})
     assert incremental.status == 0, incremental.log
-    scratch = run_build(tmp_path / "scratch", content=content,
-                        overrides={"THEME": str(theme), "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False})
+    scratch = reference_build(content, theme)
     assert scratch.status == 0, scratch.log
     assert differences(scratch.output, incremental.output) == []
 
@@ -80,8 +47,7 @@ def test_changed_markdown_settings_parse_every_file_again(tmp_path):
     assert re.search("campaign(&rsquo;|’)s", (output / "updates" / "update-0.html").read_text())
     plain = {"MARKDOWN_TYPOGRAPHY": False}  # straight quotes: every file must be parsed again
     again = run_build(output, content=content, overrides=plain)
-    scratch = run_build(tmp_path / "scratch", content=content,
-                        overrides={**plain, "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False})
+    scratch = reference_build(content, overrides=plain)
     assert again.status == 0 and scratch.status == 0
     assert "campaign's" in (output / "updates" / "update-0.html").read_text()
     assert differences(scratch.output, again.output) == []
@@ -170,14 +136,13 @@ def project_keeping_times(tmp_path_factory):
 
 
 @pytest.mark.parametrize("edit", TIME_KEEPING_EDITS)
-def test_an_edit_that_keeps_the_modification_times_is_built_like_any_other(project_keeping_times, edit, tmp_path):
+def test_an_edit_that_keeps_the_modification_times_is_built_like_any_other(project_keeping_times, edit):
     root, content, theme = project_keeping_times
     TIME_KEEPING_EDITS[edit](content, theme)
     incremental = run_build(root / "site", content=content, overrides={"THEME": str(theme)})
     assert incremental.status == 0, incremental.log
     assert "Nothing changed" not in incremental.log
-    scratch = run_build(tmp_path / "scratch", content=content,
-                        overrides={"THEME": str(theme), "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False})
+    scratch = reference_build(content, theme)
     assert scratch.status == 0, scratch.log
     assert differences(scratch.output, incremental.output) == []
 
@@ -221,7 +186,7 @@ def test_an_altered_output_page_is_not_reused_by_the_next_build(tmp_path):
     append(content / "updates" / "update-0.en.md", "\nA new paragraph.\n")
     incremental = run_build(output, content=content)
     assert incremental.status == 0, incremental.log
-    scratch = run_build(tmp_path / "scratch", content=content)
+    scratch = reference_build(content)
     assert scratch.status == 0, scratch.log
     assert differences(scratch.output, output) == []
 
@@ -368,8 +333,7 @@ def test_a_build_after_the_preview_rebuilt_output_in_place_equals_a_build_from_s
         preview.close()
     after = build()
     assert after.status == 0, after.log
-    scratch = run_build(tmp_path / "scratch", content=content,
-                        overrides={"CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False})
+    scratch = reference_build(content)
     assert scratch.status == 0, scratch.log
     assert differences(scratch.output, output) == [], after.log
     listed = "update-2.html" in (output / "index.html").read_text(encoding="utf-8")

@@ -93,8 +93,8 @@ def test_without_siteurl_share_links_and_feeds_name_publishconfs_public_address(
 
 
 @pytest.mark.parametrize("bundled", ["public_bundle", "plain_bundle"])
-def test_no_file_of_the_bundle_names_the_preview_address(bundled, request):
-    root = request.getfixturevalue(bundled)
+def test_no_file_of_the_bundle_names_the_preview_address(bundled, public_bundle, plain_bundle):
+    root = {"public_bundle": public_bundle, "plain_bundle": plain_bundle}[bundled]
     files = [path for path in root.rglob("*") if path.is_file()]
     assert len(files) > 100
     assert [path.relative_to(root).as_posix() for path in files if LOCAL.encode() in path.read_bytes()] == []
@@ -105,8 +105,8 @@ LINKING = {"a": "href", "link": "href", "img": "src", "script": "src", "source":
 
 
 @pytest.mark.parametrize("bundled", ["public_bundle", "plain_bundle"])
-def test_every_page_of_the_bundle_links_to_the_site_relatively(bundled, request):
-    root = request.getfixturevalue(bundled)
+def test_every_page_of_the_bundle_links_to_the_site_relatively(bundled, public_bundle, plain_bundle):
+    root = {"public_bundle": public_bundle, "plain_bundle": plain_bundle}[bundled]
     public = PUBLISH_URL if bundled == "public_bundle" else default_public_address()
     pages = sorted(root.rglob("*.html"))
     absolute, broken = [], []

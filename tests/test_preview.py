@@ -1,19 +1,20 @@
 """The live preview (`invoke serve`): each rebuild after an edit gives the pages
 a build from scratch gives, although it reuses the previous run's work."""
 
+import contextlib
 import json
 import os
 import signal
 import socket
 import subprocess
 import sys
-import time
 
 import pytest
 
 from conftest import BUILD_DATE, ROOT, differences
 from site_build import BuildRequest, pelican_environment, preview_command
-from test_incremental import EDITS, corpus_and_theme
+from sites import EDITS, corpus_and_theme
+from waiting import wait_for
 
 SETTINGS = {"BUILD_DATE": BUILD_DATE}
 
@@ -28,10 +29,36 @@ def settings_of(theme, **more) -> dict:
     return {**SETTINGS, "THEME": str(theme), **more}
 
 
+def processes(pid: int) -> list[int]:
+    """`pid` and all its descendants (Pelican watches for changes in a child process)."""
+    found = [pid]
+    with contextlib.suppress(FileNotFoundError, ProcessLookupError):  # it may end meanwhile
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as children:
+                for child in children.read().split():
+                    found += processes(int(child))
+    return found
+
+
+def watched_folders(pid: int) -> set[int]:
+    """The inodes that the inotify instances of `pid` and its descendants watch (Linux's /proc)."""
+    inodes = set()
+    for process in processes(pid):
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+            for fd in os.listdir(f"/proc/{process}/fd"):
+                with contextlib.suppress(FileNotFoundError):
+                    if os.readlink(f"/proc/{process}/fd/{fd}") == "anon_inode:inotify":
+                        with open(f"/proc/{process}/fdinfo/{fd}") as info:
+                            inodes |= {int(line.split(" ino:")[1].split()[0], 16) for line in info
+                                       if line.startswith("inotify ")}
+    return inodes
+
+
 class Preview:
     """`invoke serve`'s process, and a way to wait for each of its builds."""
 
     def __init__(self, root, content, theme):
+        self.content, self.theme = content, theme
         self.output, self.log = root / "preview", root / "preview.log"
         request = BuildRequest(str(self.output), content=str(content), cache=str(root / "preview-cache"),
                                settings=settings_of(theme))
@@ -42,14 +69,24 @@ class Preview:
         self.builds = 0
         self.wait()
 
+    def running(self) -> bool:
+        assert self.process.poll() is None, self.log.read_text(errors="replace")[-3000:]
+        return True
+
+    def printed(self, text: str, times: int = 1) -> bool:
+        return self.running() and self.log.read_text(errors="replace").count(text) >= times
+
     def wait(self) -> None:
-        """Until the next build has finished (Pelican prints "Done:" once per language)."""
+        """Until the next build has finished (Pelican prints "Done:" once per language) and Pelican
+        watches every folder of the content and the theme again: it starts watching only after it
+        printed, and an edit saved before that would be missed."""
         self.builds += 1
-        deadline = time.monotonic() + 120
-        while self.log.read_text(errors="replace").count("Done:") < 3 * self.builds:
-            assert self.process.poll() is None and time.monotonic() < deadline, self.log.read_text()[-3000:]
-            time.sleep(0.05)
-        time.sleep(1)  # Pelican starts watching for changes after it prints; an edit before that is missed
+        tail = lambda: self.log.read_text(errors="replace")[-3000:]  # noqa: E731
+        wait_for(lambda: self.printed("Done:", 3 * self.builds), lambda: f"build {self.builds}: {tail()}", 120)
+        folders = {path.stat().st_ino for root in (self.content, self.theme)
+                   for path in (root, *root.rglob("*")) if path.is_dir()}
+        wait_for(lambda: self.running() and folders <= watched_folders(self.process.pid),
+                 lambda: f"Pelican to watch the content and the theme: {tail()}", 60)
 
     def stop(self) -> None:
         os.killpg(self.process.pid, signal.SIGTERM)
@@ -91,10 +128,7 @@ def test_a_mistake_saved_in_the_preview_is_one_line_and_the_pages_stay(preview):
     source = content / "updates" / "update-5.en.md"
     good = source.read_text(encoding="utf-8")
     source.write_text(good.replace("date: ", "date: next week #", 1), encoding="utf-8")
-    deadline = time.monotonic() + 60
-    while "update-5.en.md: date:" not in running.log.read_text():
-        assert running.process.poll() is None and time.monotonic() < deadline, running.log.read_text()[-3000:]
-        time.sleep(0.05)
+    wait_for(lambda: running.printed("update-5.en.md: date:"), "the mistake in the log", 60)
     assert "Traceback" not in running.log.read_text()
     assert page.read_bytes() == shown
     source.write_text(good + "\nFixed.\n", encoding="utf-8")

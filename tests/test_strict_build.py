@@ -15,6 +15,7 @@ import pytest
 
 from conftest import ROOT, build_command, differences, request_for, run_build
 from site_build import site_build
+from sites import small_corpus
 
 
 def write(path, text):
@@ -63,12 +64,15 @@ def test_a_draft_is_published_in_no_language(content_copy, tmp_path):
     assert "not-ready" not in "".join(p.read_text() for p in (tmp_path / "output").rglob("*.xml"))
 
 
-def test_a_failed_build_leaves_the_previous_site_untouched(content_copy, tmp_path):
-    output = tmp_path / "output"
-    assert run_build(output, content=content_copy).status == 0
+# The build machinery does the same whatever the content: the tests below build the small corpus
+# (tests/sites.py) where a build may be short.
+
+def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path):
+    output, content = tmp_path / "output", small_corpus(tmp_path / "source")
+    assert run_build(output, content=content).status == 0
     before = {p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()}
-    write(content_copy / "updates" / "broken.en.md", '---\ntitle: "Broken"\ndate: "next week"\n---\n\nText\n')
-    build = run_build(output, content=content_copy)
+    write(content / "updates" / "broken.en.md", '---\ntitle: "Broken"\ndate: "next week"\n---\n\nText\n')
+    build = run_build(output, content=content)
     assert build.status != 0
     assert 'content/updates/broken.en.md: date: "next week" is not a date' in build.log
     after = {p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()}
@@ -78,19 +82,19 @@ def test_a_failed_build_leaves_the_previous_site_untouched(content_copy, tmp_pat
 
 
 def test_an_unreadable_content_cache_only_costs_time(tmp_path):
-    output = tmp_path / "output"
-    assert run_build(output).status == 0
+    output, content = tmp_path / "output", small_corpus(tmp_path / "source")
+    assert run_build(output, content=content).status == 0
     cache = tmp_path / "output-cache"
     cached = [p for p in cache.rglob("*") if p.is_file()]
     assert cached
     for path in cached:
         path.write_bytes(gzip.compress(b"not a pickle"))
-    build = run_build(output)
+    build = run_build(output, content=content)
     assert build.status == 0, build.log
     assert (output / "fa" / "index.html").is_file()
 
 
-def start_build(output, content=ROOT / "content", **popen):
+def start_build(output, content, **popen):
     """A build like run_build's, started in the background with its output piped."""
     return subprocess.Popen(build_command(request_for(output, content=content)), cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, **popen)
@@ -122,7 +126,7 @@ class HeldLock:
 def test_a_second_build_of_the_same_folder_waits_for_the_first_and_says_so(tmp_path):
     output = tmp_path / "output"
     lock = HeldLock(output)
-    waiting = start_build(output)
+    waiting = start_build(output, small_corpus(tmp_path / "source"))
     try:
         assert waiting.stdout.readline() == "Waiting for another build of output/ to finish…\n"
         assert waiting.poll() is None and not output.exists()
@@ -135,27 +139,28 @@ def test_a_second_build_of_the_same_folder_waits_for_the_first_and_says_so(tmp_p
 
 
 def test_a_build_holds_the_lock_until_it_has_replaced_the_folder(tmp_path):
-    output = tmp_path / "output"
-    first = start_build(output)
+    # The starter content: its build lasts long enough for a second one to start meanwhile.
+    output, content = tmp_path / "output", ROOT / "content"
+    first = start_build(output, content)
     wait_for_staging(output, first)
     with open(tmp_path / ".output.lock", "a") as lock, pytest.raises(BlockingIOError):
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    second = start_build(output)
+    second = start_build(output, content)
     assert second.stdout.readline() == "Waiting for another build of output/ to finish…\n"
     for process in (first, second):
         out, err = process.communicate()
         assert process.returncode == 0, out + err
     assert "Nothing changed" in out  # the second found the site the first had finished
-    reference = run_build(tmp_path / "reference")
+    reference = run_build(tmp_path / "reference", content=content, encoded_images=False)
     assert differences(reference.output, output) == []
     assert not [p.name for p in tmp_path.iterdir() if "-building-" in p.name or "-old-" in p.name]
 
 
 def test_the_folders_a_killed_build_left_are_removed_by_the_next_build(tmp_path):
-    output = tmp_path / "output"
-    assert run_build(output).status == 0
+    output, content = tmp_path / "output", ROOT / "content"  # a build long enough to be killed while it runs
+    assert run_build(output, content=content).status == 0
     (output / "index.html").write_text("changed, so that the next build does not stop at Nothing changed")
-    killed = start_build(output, start_new_session=True)
+    killed = start_build(output, content, start_new_session=True)
     staging = wait_for_staging(output, killed)
     os.killpg(killed.pid, signal.SIGKILL)  # the build and the Pelican it runs
     killed.communicate()
@@ -165,7 +170,7 @@ def test_the_folders_a_killed_build_left_are_removed_by_the_next_build(tmp_path)
     other = tmp_path / ".output-old-building-abcd1234"  # a build of output-old/: not this build's to remove
     other.mkdir()
     assert staging.is_dir()
-    build = run_build(output)
+    build = run_build(output, content=content)
     assert build.status == 0, build.log
     assert not staging.exists() and not retired.exists()
     assert other.is_dir()
@@ -177,7 +182,7 @@ def test_a_build_waiting_for_the_lock_leaves_the_running_builds_staging_folder_a
     lock = HeldLock(output)
     running = tmp_path / ".output-building-running0"  # the holder of the lock is writing here
     (running / "fa").mkdir(parents=True)
-    waiting = start_build(output)
+    waiting = start_build(output, small_corpus(tmp_path / "source"))
     try:
         assert waiting.stdout.readline().startswith("Waiting for another build")
         assert (running / "fa").is_dir()
