@@ -201,6 +201,8 @@ def pytest_collection_modifyitems(config, items):
         item.tier = tier
         if item in groups:
             item.add_marker(pytest.mark.xdist_group(groups[item]))
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        items[:] = tiers.longest_modules_first(items)
 
 
 @pytest.fixture(autouse=True)

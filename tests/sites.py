@@ -139,10 +139,15 @@ def content_with(root: Path, *names: str) -> Path:
 
 
 def small_corpus(root: Path, updates: int = 3) -> Path:
-    """The benchmark corpus with a few updates in each language: a whole site that builds in a moment."""
+    """root/content: the benchmark corpus with a few updates in each language, a whole site that builds in
+    a moment. Of its five photos it keeps the three that pieces and EDITS use (photo-0 in the updates,
+    photo-1 and photo-2 to replace it and be replaced): encoding photos is most of a small build."""
     from benchmarks.corpus import make_corpus
 
-    return make_corpus(root / "content", updates=updates)
+    content = make_corpus(root / "content", updates=updates)
+    for unused in ("photo-3.jpg", "photo-4.jpg"):
+        (content / "images" / unused).unlink()
+    return content
 
 
 # --- Edits a writer makes (the incremental-build and live-preview tests) ------------------------

@@ -1,6 +1,7 @@
 """The site in a real browser: Debian's Chromium, headless, driven by Playwright, checked with axe-core."""
 
 import re
+import threading
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -205,6 +206,24 @@ def test_without_javascript_the_search_page_offers_places_to_browse(site, browse
     context.close()
 
 
+class Answered(list):
+    """The requests a test server answered, [(path, status)], and a way to wait for one."""
+
+    def __init__(self):
+        super().__init__()
+        self.changed = threading.Condition()
+
+    def append(self, request):
+        with self.changed:
+            super().append(request)
+            self.changed.notify_all()
+
+    def wait_for(self, condition, timeout: float) -> bool:
+        """Until `condition(self)` holds (True), or `timeout` seconds have passed (False)."""
+        with self.changed:
+            return self.changed.wait_for(lambda: condition(self), timeout)
+
+
 @pytest.fixture(scope="module")
 def served_under_a_sub_path(site):
     """The built site over HTTP at /iec/, with every request the server answered: [(path, status)]."""
@@ -212,7 +231,7 @@ def served_under_a_sub_path(site):
     import http.server
     import threading
 
-    answered = []
+    answered = Answered()
 
     class Handler(http.server.SimpleHTTPRequestHandler):
         def translate_path(self, path):
@@ -249,10 +268,7 @@ def test_no_request_of_a_page_fails_in_any_language_under_a_sub_path(served_unde
         page.goto(f"{address}{prefix}/{path}")
         page.wait_for_load_state("networkidle")
         # Browsers ask for the icon after the page, outside the page's own requests.
-        for _ in range(100):
-            if any(asked.endswith(".ico") for asked, _ in answered):
-                break
-            page.wait_for_timeout(50)
+        answered.wait_for(lambda requests: any(asked.endswith(".ico") for asked, _ in requests), timeout=10)
         context.close()
         assert [(asked, status) for asked, status in answered if status >= 400] == [], (lang, path)
         assert ("/iec/theme/favicon.ico", 200) in answered, (lang, path, answered)

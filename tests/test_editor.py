@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from conftest import ROOT, report, run_build
+from waiting import wait_for
 from pelican.settings import read_settings
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -32,17 +33,6 @@ DEADLINE = 60
 
 def settings(content: Path = ROOT / "content", **override):
     return read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content), **override})
-
-
-def wait_for(condition, what: str, timeout: float = DEADLINE):
-    """Poll `condition` until it returns something true, or fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 def free_port() -> int:
@@ -164,7 +154,7 @@ def decap_server(repository, backend_port):
             return None
 
     try:
-        assert wait_for(answers, "decap-server")["type"] == "local_fs"
+        assert wait_for(answers, "decap-server", DEADLINE)["type"] == "local_fs"
         yield url
     finally:
         process.terminate()

@@ -13,9 +13,8 @@ import pytest
 
 from conftest import BUILD_DATE, ROOT, differences, run_build
 from site_build import pelican_environment
-from sites import EDITS, append, corpus_and_theme, reference_build
+from sites import EDITS, append, corpus_and_theme, reference_build, small_corpus
 
-from benchmarks.corpus import make_corpus
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +39,7 @@ def test_incremental_build_after_an_edit_equals_a_build_from_scratch(project, ed
 
 
 def test_changed_markdown_settings_parse_every_file_again(tmp_path):
-    content = make_corpus(tmp_path / "content", updates=2)
+    content = small_corpus(tmp_path, updates=2)
     append(content / "updates" / "update-0.en.md", "\nThe campaign's vigil -- in 'quotes'.\n")
     output = tmp_path / "site"
     assert run_build(output, content=content).status == 0
@@ -54,7 +53,7 @@ def test_changed_markdown_settings_parse_every_file_again(tmp_path):
 
 
 def test_a_body_edit_renders_only_the_pages_that_show_that_piece(tmp_path):
-    content = make_corpus(tmp_path / "content", updates=30)
+    content = small_corpus(tmp_path, updates=30)
     output = tmp_path / "site"
     assert run_build(output, content=content).status == 0
     before = {path: path.stat().st_mtime_ns for path in output.rglob("*.html")}
@@ -70,7 +69,7 @@ def test_a_body_edit_renders_only_the_pages_that_show_that_piece(tmp_path):
 
 
 def test_a_build_with_nothing_changed_is_skipped_and_keeps_the_site(tmp_path):
-    content = make_corpus(tmp_path / "content", updates=3)
+    content = small_corpus(tmp_path, updates=3)
     output = tmp_path / "site"
     assert run_build(output, content=content).status == 0
     again = run_build(output, content=content)
@@ -81,7 +80,7 @@ def test_a_build_with_nothing_changed_is_skipped_and_keeps_the_site(tmp_path):
 
 
 def test_a_body_edit_indexes_only_its_language_for_search_again(tmp_path):
-    content = make_corpus(tmp_path / "content", updates=4)
+    content = small_corpus(tmp_path, updates=4)
     output = tmp_path / "site"
     assert run_build(output, content=content).status == 0
     entries = {lang: output / lang / "pagefind" / "pagefind-entry.json" for lang in ("fa", "es")}
@@ -158,7 +157,7 @@ def alter_keeping_size_and_times(path):
 
 
 def test_a_build_with_nothing_changed_writes_again_what_was_deleted_or_altered_in_the_output(tmp_path):
-    content = make_corpus(tmp_path / "content", updates=3)
+    content = small_corpus(tmp_path, updates=3)
     output = tmp_path / "site"
     assert run_build(output, content=content).status == 0
     shutil.copytree(output, tmp_path / "as-built", copy_function=shutil.copy2)
@@ -179,7 +178,7 @@ def test_a_build_with_nothing_changed_writes_again_what_was_deleted_or_altered_i
 
 
 def test_an_altered_output_page_is_not_reused_by_the_next_build(tmp_path):
-    content = make_corpus(tmp_path / "content", updates=3)
+    content = small_corpus(tmp_path, updates=3)
     output = tmp_path / "site"
     assert run_build(output, content=content).status == 0
     alter_keeping_size_and_times(output / "updates" / "update-1.html")
@@ -235,7 +234,7 @@ class Rebuilds:
 
 @pytest.fixture
 def rebuilds(tmp_path):
-    content = make_corpus(tmp_path / "content", updates=3)
+    content = small_corpus(tmp_path, updates=3)
     process = Rebuilds(tmp_path, content)
     yield process, content
     process.close()
@@ -319,7 +318,7 @@ PREVIEW_SESSIONS = {
 
 @pytest.mark.parametrize("session", PREVIEW_SESSIONS)
 def test_a_build_after_the_preview_rebuilt_output_in_place_equals_a_build_from_scratch(session, tmp_path):
-    content = make_corpus(tmp_path / "content", updates=3)
+    content = small_corpus(tmp_path, updates=3)
     output, cache = tmp_path / "site", tmp_path / "site-cache"  # the cache run_build gives this output
 
     def build():

@@ -10,8 +10,8 @@ import sys
 
 from conftest import BUILD_DATE, ROOT, differences, run_build
 from site_build import pelican_environment
+from sites import small_corpus
 
-from benchmarks.corpus import make_corpus
 
 
 def pelican(output, content, *settings):
@@ -25,7 +25,7 @@ def pelican(output, content, *settings):
 
 
 def test_parsing_and_writing_in_parallel_builds_the_same_site_as_one_process(tmp_path):
-    content = make_corpus(tmp_path / "content", updates=40)  # enough new files to start parsing workers
+    content = small_corpus(tmp_path, updates=40)  # enough new files to start parsing workers
     parallel = pelican(tmp_path / "parallel", content)
     single = pelican(tmp_path / "single", content, "PARALLEL_BUILD=false")
     assert re.search(r"Parsed 1\d\d of 1\d\d new files in \d+ worker", parallel), parallel[-3000:]
@@ -37,7 +37,7 @@ def test_parsing_and_writing_in_parallel_builds_the_same_site_as_one_process(tmp
 
 
 def test_files_edited_with_their_times_put_back_are_parsed_again_by_the_workers(tmp_path):
-    content = make_corpus(tmp_path / "content", updates=40)
+    content = small_corpus(tmp_path, updates=40)
     pelican(tmp_path / "parallel", content)
     for path in sorted((content / "updates").glob("*.md")):
         status = path.stat()
@@ -51,7 +51,7 @@ def test_files_edited_with_their_times_put_back_are_parsed_again_by_the_workers(
 
 
 def test_a_failure_while_a_copy_writes_a_subsite_fails_the_build_and_keeps_the_previous_site(tmp_path):
-    content = make_corpus(tmp_path / "content", updates=3)
+    content = small_corpus(tmp_path, updates=3)
     output = tmp_path / "site"
     assert run_build(output, content=content).status == 0
     before = {path: path.read_bytes() for path in output.rglob("*.html")}
@@ -69,7 +69,7 @@ def test_a_failure_while_a_copy_writes_a_subsite_fails_the_build_and_keeps_the_p
 
 
 def test_a_failure_in_the_main_site_stops_the_copies_writing_the_others(tmp_path):
-    content = make_corpus(tmp_path / "content", updates=40)  # the copies are still writing when it fails
+    content = small_corpus(tmp_path, updates=40)  # the copies are still writing when it fails
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)
     article = theme / "templates" / "article.html"

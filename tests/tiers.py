@@ -8,11 +8,14 @@ unless the code cannot show it), and checked while it runs:
 - browser: drives Chromium (the `browser` fixture).
 
 A test's tier is the last of these its code reaches: the test function, the fixtures it uses and,
-from them, every function and class of the project (tests/, plugins/, benchmarks/) they name. A test that starts a program its tier does
+from them, every function and class of tests/ and benchmarks/ they name (a plugin function that builds
+or starts a program is named in BUILD_NAMES or PROGRAM_FUNCTIONS). A test that starts a program its tier does
 not allow fails (see `Watch`), so `pytest -m unit` never runs a build by mistake.
 
-Tests that share a module-scoped fixture are kept in one pytest-xdist group (`groups`): the fixture is
-then made once, by one worker, and an order the tests rely on (edits one after the other) stays.
+Under pytest-xdist (tasks.py runs `--dist loadfile`: each module on one worker, so that a module's
+fixtures are made once and tests that edit one after the other keep their order), the modules of most
+weight start first (`longest_modules_first`), and tests sharing a module-scoped fixture are marked as
+one xdist group (`groups`) for `--dist loadgroup`.
 """
 
 import dis
@@ -25,7 +28,7 @@ from pathlib import Path
 
 TIERS = ("unit", "tool", "build", "browser")
 TESTS = Path(__file__).resolve().parent
-ROOT, VENV, NODE_MODULES = TESTS.parent, TESTS.parent / ".venv", TESTS.parent / "node_modules"
+FOLLOWED = (TESTS, TESTS.parent / "benchmarks")
 
 BROWSER_FIXTURES = {"browser"}
 BUILD_FIXTURES = {"site", "published", "unzipped_bundle"}
@@ -33,21 +36,20 @@ BUILD_FIXTURES = {"site", "published", "unzipped_bundle"}
 BUILD_NAMES = {"run_build", "request_for", "build_command", "BuildRequest", "build_digests", "bundle",
                "preview_command", "pelican_command"}
 # Python text that builds: `python -m pelican`, a program importing Pelican or site_build.
-BUILD_TEXT = re.compile(r"^pelican$|\bimport Pelican\b|\bsite_build\b")
-PROGRAM_NAMES = {"subprocess", "Popen", "system", "execv", "execve", "spawnv"}
+BUILD_TEXT = re.compile(r"^-m pelican$|\bimport Pelican\b|\bfrom site_build import\b|\bimport site_build\b")
+PROGRAM_NAMES = {"subprocess", "Popen", "system", "execv", "execve", "spawnv",
+                 # Plugin functions that run a program: git (translation_status), Pagefind (search_index).
+                 "translation_report", "last_changes", "index_site"}
 
 
 def _own(obj) -> bool:
-    """A function or class of this project (tests/, plugins/, benchmarks/, tasks.py), whose code the
-    classification follows; not one of Python's or of an installed package."""
+    """A function or class of the tests or the benchmarks, whose code the classification follows: not the
+    plugins' (each test of a plugin function would reach most of the build), nor Python's or a package's."""
     try:
         source = inspect.getsourcefile(obj)
     except TypeError:
         return False
-    if not source:
-        return False
-    path = Path(source).resolve()
-    return ROOT in path.parents and VENV not in path.parents and NODE_MODULES not in path.parents
+    return bool(source) and any(folder in Path(source).resolve().parents for folder in FOLLOWED)
 
 
 def _codes(obj):
@@ -78,11 +80,11 @@ def _facts(code, namespace_id):
     while stack:
         code = stack.pop()
         names.update(code.co_names)
-        for const in code.co_consts:
-            if isinstance(const, types.CodeType):
-                stack.append(const)
-            elif isinstance(const, str):
-                texts.add(const)
+        strings = {const for const in code.co_consts if isinstance(const, str)}
+        texts |= strings
+        if {"-m", "pelican"} <= strings:
+            texts.add("-m pelican")  # a command line [python, "-m", "pelican", …]
+        stack.extend(const for const in code.co_consts if isinstance(const, types.CodeType))
         for instruction in dis.get_instructions(code):
             if instruction.opname in ("LOAD_GLOBAL", "LOAD_NAME"):
                 value = namespace.get(instruction.argval)
@@ -113,6 +115,17 @@ def reached(*objects) -> tuple[set, set]:
     return names, texts
 
 
+def _reached_by(item, scopes=None):
+    """What the test function and its fixtures of the project reach (those of `scopes` only, if given)."""
+    return reached(item.function, *(definition.func for name in item.fixturenames
+                                    for definition in item._fixtureinfo.name2fixturedefs.get(name, ())
+                                    if _own(definition.func) and (scopes is None or definition.scope in scopes)))
+
+
+def _builds(names, texts) -> bool:
+    return bool(names & BUILD_NAMES) or any(BUILD_TEXT.search(text) for text in texts)
+
+
 def tier_of(item) -> str:
     explicit = [mark.name for mark in item.iter_markers() if mark.name in TIERS]
     if explicit:
@@ -122,14 +135,28 @@ def tier_of(item) -> str:
         return "browser"
     if fixtures & BUILD_FIXTURES:
         return "build"
-    names, texts = reached(item.function, *(definition.func for name in fixtures
-                                            for definition in item._fixtureinfo.name2fixturedefs.get(name, ())
-                                            if _own(definition.func)))
-    if names & BUILD_NAMES or any(BUILD_TEXT.search(text) for text in texts):
+    names, texts = _reached_by(item)
+    if _builds(names, texts):
         return "build"
     if names & PROGRAM_NAMES:
         return "tool"
     return "unit"
+
+
+def weight(item) -> float:
+    """About how long a test takes, in builds: so that pytest-xdist starts the longest modules first."""
+    if item.tier == "build":
+        return 2 if _builds(*_reached_by(item, scopes=("function",))) else 0.1  # its own build(s), or a session site
+    return {"unit": 0.01, "tool": 0.5, "browser": 1}[item.tier]
+
+
+def longest_modules_first(items) -> list:
+    """`items` with the modules of most weight first, each module's tests in their order."""
+    modules = {}
+    for item in items:
+        modules.setdefault(item.module.__name__, []).append(item)
+    order = sorted(modules.values(), key=lambda tests: -sum(map(weight, tests)))
+    return [item for tests in order for item in tests]
 
 
 def groups(items) -> dict:
