@@ -186,4 +186,4 @@ def catalogs(c):
 @task
 def test(c):
     """Run the whole test suite."""
-    c.run(f"{sys.executable} -m pytest", pty=False)
+    c.run(f"{sys.executable} -m pytest -n auto --dist loadfile --no-loadscope-reorder", pty=False)  # every core; tests/tiers.py
