@@ -169,11 +169,22 @@ def report(section: str, line: str) -> None:
     FIGURES.setdefault(section, []).append(line)
 
 
+# Skipped tests (a test that cannot run where CI runs it proves nothing there): CI fails on any.
+SKIPPED: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and not hasattr(report, "wasxfail"):
+        SKIPPED.append(report.nodeid)
+
+
 def pytest_sessionfinish(session):
     # A pytest-xdist worker sends its figures to the controller, which prints them.
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:
         workeroutput["figures"] = json.dumps(FIGURES)
+    elif SKIPPED and os.environ.get("CI") and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -187,6 +198,9 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section(section)
         for line in lines:
             terminalreporter.write_line(line)
+    if SKIPPED and os.environ.get("CI"):
+        terminalreporter.section("skipped in CI", red=True)
+        terminalreporter.write_line(f"{len(SKIPPED)} skipped, so the run fails: {', '.join(SKIPPED[:5])}")
 
 
 # --- Tiers and pytest-xdist groups (tests/tiers.py) ----------------------------------------------
