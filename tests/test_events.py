@@ -182,9 +182,11 @@ def from_front_matter(meta, field) -> str:
 
 @pytest.fixture(scope="module")
 def dst_site(tmp_path_factory):
+    """The events across time changes, and a report on the vigil (add_a_report, for the test beside it)."""
     directory = tmp_path_factory.mktemp("dst")
     content = directory / "content"
     shutil.copytree(ROOT / "content", content)
+    add_a_report(content)
     for (slug, lang), (meta, _, _) in DST_EVENTS.items():
         front = {"title": f"Event {slug}", "date": "2026-01-05", **meta,
                  "location": {"name": "Somewhere", "address": "A city"}}
@@ -252,12 +254,14 @@ def test_events_pages_link_the_calendar(site):
         assert (site.lang_root(lang) / "events" / "calendar.ics").resolve() in targets
 
 
-def test_a_report_links_the_event_it_reports_on_and_stays_out_of_the_calendar(content_copy, tmp_path):
-    (content_copy / "events" / "vigil-report.en.md").write_text(
+def add_a_report(content):
+    (content / "events" / "vigil-report.en.md").write_text(
         '---\ntitle: "How the vigil went"\ndate: 2026-12-11\nstart: "2026-12-10 18:00"\n'
         'timezone: "America/Los_Angeles"\nevent: human-rights-day-vigil\n---\n\nWe were many.\n', encoding="utf-8")
-    build = run_build(tmp_path / "output", content=content_copy)
-    assert build.status == 0, build.log
+
+
+def test_a_report_links_the_event_it_reports_on_and_stays_out_of_the_calendar(dst_site):
+    build = dst_site
     page = build.output / "events" / "vigil-report.html"
     (link,) = parse(page).cssselect(".event-details dd a")
     assert resolve(build.output, page, link.get("href")) == (build.output / "events" / "human-rights-day-vigil.html").resolve()

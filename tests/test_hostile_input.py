@@ -39,16 +39,34 @@ def write_piece(path: Path, meta: dict, body: str) -> None:
                     encoding="utf-8")
 
 
-def test_hostile_metadata_renders_inert_everywhere(content_copy, tmp_path):
-    write_piece(content_copy / "events" / "hostile.en.md", {
+# --- One site holds every hostile piece that must build -----------------------------------------
+#
+# Each test of a site built from hostile pieces adds them with its add_… function (below, beside the
+# test); they are different files (or, for the photos, lines no other adds), and every such test
+# checks all the pages and feeds, so one build of the starter content with all of them serves all.
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    content = tmp_path_factory.mktemp("hostile") / "content"
+    shutil.copytree(ROOT / "content", content)
+    for add in (add_hostile_metadata, add_hostile_links, add_persian_tag_variants, add_photos_in_every_language):
+        add(content)
+    build = run_build(content.parent / "output", content=content)
+    assert build.status == 0, build.log
+    return build
+
+
+def add_hostile_metadata(content):
+    write_piece(content / "events" / "hostile.en.md", {
         "title": HOSTILE_TITLE, "date": datetime.date(2026, 11, 1), "start": "2026-12-01 18:00",
         "timezone": "Europe/Madrid", "summary": HOSTILE_SUMMARY,
         "location": {"name": HOSTILE_TITLE, "address": "<img src=x onerror=alert(2)>"},
         "tags": ["<script>tag</script>"],
     }, CONTROL_BODY)
-    build = run_build(tmp_path / "output", content=content_copy)
-    assert build.status == 0, build.log
-    output = tmp_path / "output"
+
+
+def test_hostile_metadata_renders_inert_everywhere(hostile_site):
+    output = hostile_site.output
     for page in output.rglob("*.html"):
         tree = parse(page)
         assert not tree.xpath("//script[not(@src)]|//*[@onerror]|//b[text()='bold']"), page
@@ -211,11 +229,8 @@ def test_paths_that_climb_out_of_content_are_refused_with_the_file_and_field(con
 
 # --- No image anywhere in the output keeps its metadata -----------------------------------------
 
-@pytest.fixture(scope="module")
-def photos_in_every_language(tmp_path_factory):
+def add_photos_in_every_language(content):
     """Photos with GPS, XMP and comments, used in the body of a Farsi and a Spanish piece and as lead images."""
-    content = tmp_path_factory.mktemp("photos") / "content"
-    shutil.copytree(ROOT / "content", content)
     (content / "images").mkdir(exist_ok=True)
     jpeg_with_location(content / "images" / "evin-gate.jpg")
     webp_with_location(content / "images" / "banner.webp")
@@ -223,13 +238,10 @@ def photos_in_every_language(tmp_path_factory):
         piece = content / "updates" / f"letters-to-evin.{lang}.md"
         text = piece.read_text(encoding="utf-8").replace("tags:", "image: banner.webp\nimage_alt: x\ntags:", 1)
         piece.write_text(text + "\n![evin]({static}/images/evin-gate.jpg)\n", encoding="utf-8")
-    build = run_build(tmp_path_factory.mktemp("photos-site") / "output", content=content)
-    assert build.status == 0, build.log
-    return build
 
 
-def test_no_file_in_any_language_folder_carries_photo_metadata(photos_in_every_language):
-    output = photos_in_every_language.output
+def test_no_file_in_any_language_folder_carries_photo_metadata(hostile_site):
+    output = hostile_site.output
     images = [p for p in published_files(output) if p.suffix.lower() in (".jpg", ".jpeg", ".png", ".webp", ".gif")]
     assert {p.name for p in images} >= {"evin-gate.jpg", "evin-gate-480.webp", "banner.webp", "banner-480.webp"}
     for path in published_files(output):
@@ -241,8 +253,8 @@ def test_no_file_in_any_language_folder_carries_photo_metadata(photos_in_every_l
     assert not (output / "fa" / "images").exists() and not (output / "es" / "images").exists()
 
 
-def test_images_in_translated_bodies_link_to_the_cleaned_copy(photos_in_every_language):
-    output = photos_in_every_language.output
+def test_images_in_translated_bodies_link_to_the_cleaned_copy(hostile_site):
+    output = hostile_site.output
     for lang in ("fa", "es"):
         page = output / lang / "updates" / "letters-to-evin.html"
         (src,) = [img.get("src") for img in parse(page).cssselect(".prose img")]
@@ -396,15 +408,16 @@ def inert_problems(output: Path) -> list[str]:
     return found
 
 
-def test_script_links_and_event_attributes_never_reach_pages_or_feeds(content_copy, tmp_path):
+def add_hostile_links(content):
     for lang in ("en", "fa", "es"):
-        write_piece(content_copy / "updates" / f"hostile-links.{lang}.md",
+        write_piece(content / "updates" / f"hostile-links.{lang}.md",
                     {"title": "Links", "date": datetime.date(2026, 11, 20),
                      "summary": "[summary link](javascript:alert(0)) and ![x](https://tracker.example/s.png)"},
                     "\n\n".join(HOSTILE_LINKS) + "\n\nA [good link](https://example.org/appeal) stays.\n")
-    build = run_build(tmp_path / "output", content=content_copy)
-    assert build.status == 0, build.log
-    output = tmp_path / "output"
+
+
+def test_script_links_and_event_attributes_never_reach_pages_or_feeds(hostile_site):
+    output = hostile_site.output
     assert inert_problems(output) == []
     everything = "".join(path.read_text(encoding="utf-8", errors="replace") for path in published_files(output)
                          if path.suffix in (".html", ".xml"))
@@ -462,7 +475,7 @@ def test_sites_built_from_hostile_markdown_stay_inert_in_pages_and_feeds(blocks)
 
 # --- One tag, one page ---------------------------------------------------------------------------
 
-def test_persian_tag_variants_share_one_page_listing_each_piece_once(content_copy, tmp_path):
+def add_persian_tag_variants(content):
     variants = {
         "first": ["زندان اوین", "زندان اوين"],  # Persian yeh; Arabic yeh
         "second": ["زندان اوين", "\u200cزندان اوین\u200c"],  # Arabic yeh; non-joiners at the edges
@@ -470,11 +483,12 @@ def test_persian_tag_variants_share_one_page_listing_each_piece_once(content_cop
         "fourth": ["evin prison", "EVIN PRISON"],
     }
     for slug, tags in variants.items():
-        write_piece(content_copy / "updates" / f"{slug}.fa.md",
+        write_piece(content / "updates" / f"{slug}.fa.md",
                     {"title": slug, "date": datetime.date(2026, 11, 1), "tags": tags}, "متن.\n")
-    build = run_build(tmp_path / "output", content=content_copy)
-    assert build.status == 0, build.log
-    tags = tmp_path / "output" / "fa" / "tags"
+
+
+def test_persian_tag_variants_share_one_page_listing_each_piece_once(hostile_site):
+    tags = hostile_site.output / "fa" / "tags"
     persian = [p for p in tags.glob("*.html") if "زندان" in p.name]
     assert [p.name for p in persian] == ["زندان-اوین.html"]
     page = parse(persian[0])

@@ -1,12 +1,13 @@
 """Prisoner profiles: facts, timelines, linked names, the index and per-prisoner feeds."""
 
 import datetime
+import shutil
 from urllib.parse import urlsplit
 
 import feedparser
 import pytest
 from PIL import Image
-from conftest import BUILD_DATE, LANGS, PUBLISH_URL, run_build
+from conftest import BUILD_DATE, LANGS, PUBLISH_URL, ROOT, run_build
 from content import pieces_naming, sources, translate
 from pages import parse, resolve
 
@@ -160,16 +161,32 @@ def test_an_unknown_prisoner_slug_fails_the_build_naming_file_and_slug(content_c
 
 
 
-def test_a_profile_photo_is_shown_with_its_description_in_every_subsite(content_copy, tmp_path):
-    (content_copy / "images").mkdir(exist_ok=True)
-    Image.new("RGB", (600, 800), (90, 90, 90)).save(content_copy / "images" / "portrait.png")
-    profile = content_copy / "prisoners" / "narges-mohammadi.fa.md"
+# One site for the profiles changed below (add_…, each beside its test): a photo on the Farsi profile of
+# Narges Mohammadi, and her status at risk of execution in every language; they change different lines.
+
+@pytest.fixture(scope="module")
+def changed_profiles(tmp_path_factory):
+    content = tmp_path_factory.mktemp("profiles") / "content"
+    shutil.copytree(ROOT / "content", content)
+    add_profile_photo(content)
+    add_risk_of_execution(content)
+    build = run_build(content.parent / "output", content=content)
+    assert build.status == 0, build.log
+    return build
+
+
+def add_profile_photo(content):
+    (content / "images").mkdir(exist_ok=True)
+    Image.new("RGB", (600, 800), (90, 90, 90)).save(content / "images" / "portrait.png")
+    profile = content / "prisoners" / "narges-mohammadi.fa.md"
     profile.write_text(profile.read_text(encoding="utf-8").replace(
         "status:", 'photo: portrait.png\nphoto_alt: "چهرهٔ نرگس محمدی"\nphoto_consent: family\n'
                    'photo_source: "Given to the campaign by her family"\nphoto_credit: "خانوادهٔ او"\nstatus:', 1),
         encoding="utf-8")
-    build = run_build(tmp_path / "output", content=content_copy)
-    assert build.status == 0, build.log
+
+
+def test_a_profile_photo_is_shown_with_its_description_in_every_subsite(changed_profiles):
+    build = changed_profiles
     for page in (build.output / "fa" / "prisoners" / "narges-mohammadi.html", build.output / "fa" / "prisoners" / "index.html"):
         (img,) = parse(page).cssselect("main img")
         target = resolve(build.output, page, img.get("src"))
@@ -360,14 +377,18 @@ def test_pieces_show_the_status_of_each_prisoner_they_name(site):
     assert checked >= 3
 
 
-def test_a_prisoner_at_risk_of_execution_is_flagged_and_counted_as_detained(content_copy, tmp_path):
+def add_risk_of_execution(content):
     for lang in LANGS:
-        path = content_copy / "prisoners" / f"narges-mohammadi.{lang}.md"
-        text = path.read_text(encoding="utf-8").replace('status: "on-furlough"', 'status: "at-risk-of-execution"')
+        path = content / "prisoners" / f"narges-mohammadi.{lang}.md"
+        source = path.read_text(encoding="utf-8")
+        text = source.replace('status: "on-furlough"', 'status: "at-risk-of-execution"')
         text = text.replace("status_history:\n", "status_history:\n  - {date: 2026-11-01, status: at-risk-of-execution}\n")
+        assert text.count("at-risk-of-execution") == 2, path  # both lines were there to change
         path.write_text(text, encoding="utf-8")
-    build = run_build(tmp_path / "output", content=content_copy)
-    assert build.status == 0, build.log
+
+
+def test_a_prisoner_at_risk_of_execution_is_flagged_and_counted_as_detained(changed_profiles):
+    build = changed_profiles
     for lang in LANGS:
         page = parse(build.lang_root(lang) / "prisoners" / "narges-mohammadi.html")
         name = PROFILES[("narges-mohammadi", lang)]["name"]
