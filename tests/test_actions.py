@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from browser import WCAG_22_AA
+from checker import nu_check
 from conftest import LANGS, PUBLISH_URL, ROOT, report, run_build
 from content import sources, translate
 from pages import parse, resolve
@@ -204,11 +205,9 @@ def test_the_contact_address_is_given_on_about_appeal_and_donate(site, with_form
 
 
 def test_pages_with_the_form_and_the_kits_pass_the_nu_html_checker(with_form, email_only):
-    vnu = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
     pages = [str(build.lang_root(lang) / name) for build in (with_form, email_only) for lang in LANGS
              for name in ("appeal.html", "about.html", "donate.html", *(f"prisoners/{s}.html" for s, _ in KITS[::3]))]
-    result = subprocess.run(["java", "-jar", str(vnu), "--errors-only", "--format", "gnu", *pages],
-                            capture_output=True, text=True)
+    result = nu_check(*pages)
     assert result.returncode == 0, result.stdout + result.stderr
     report("Nu Html Checker", f"{len(pages)} appeal, contact and action-kit pages with the form settings: 0 errors")
 
