@@ -1,5 +1,6 @@
 """The CI workflows and what they run: schemas, pinned actions, annotations on the file and line, previews."""
 
+import functools
 import json
 import os
 import re
@@ -71,10 +72,16 @@ def test_workflows_call_only_tasks_and_options_that_exist(path):
     calls = [call for call in calls if call]
     assert {call.group(1) for call in calls} >= {"check", "publish", "preview", "translations"}
     for call in calls:
-        helped = subprocess.run([*INVOKE, "--help", call.group(1)], cwd=ROOT, capture_output=True, text=True)
+        helped = task_help(call.group(1))
         assert helped.returncode == 0, (call.group(0), helped.stderr)
         for option in re.findall(r"--[\w-]+", call.group(2)):
             assert option in helped.stdout, (call.group(0), option)
+
+
+@functools.lru_cache(maxsize=None)
+def task_help(name: str) -> subprocess.CompletedProcess:
+    """`invoke --help NAME`, asked once for all the calls of a task in both workflows."""
+    return subprocess.run([*INVOKE, "--help", name], cwd=ROOT, capture_output=True, text=True)
 
 
 MISTAKES = """---

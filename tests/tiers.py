@@ -88,6 +88,8 @@ def _facts(code, namespace_id):
         for instruction in dis.get_instructions(code):
             if instruction.opname in ("LOAD_GLOBAL", "LOAD_NAME"):
                 value = namespace.get(instruction.argval)
+                if callable(value) and hasattr(value, "__wrapped__"):
+                    value = inspect.unwrap(value)  # functools.lru_cache and other decorators
                 if isinstance(value, str):
                     texts.add(value)
                 elif isinstance(value, (type, types.FunctionType, functools.partial)) and _own(value):
