@@ -42,21 +42,19 @@ class Build:
 
 
 def request_for(output: Path, *, settings: str = "pelicanconf.py", content: Path = ROOT / "content",
-                overrides=None, env=None, verbose: bool = False, encoded_images: bool | None = None) -> BuildRequest:
+                overrides=None, env=None, verbose: bool = False, encoded_images: bool = True) -> BuildRequest:
     """The BuildRequest of a test build: the session's build date, and a
     content cache of its own beside its output.
 
-    With `encoded_images` (the default, except for a reference build: one
-    without the content cache), a new cache starts with the starter
-    content's and the benchmark corpus's images encoded, as a previous build
-    would have left them (tests/sites.py); otherwise it starts empty.
+    With `encoded_images` (the default), a new cache starts with the images
+    of `content` already encoded, those it has byte for byte among the
+    starter content's and the benchmark corpus's (tests/sites.py); without,
+    it starts empty and the build encodes every image.
     """
     overrides = {"BUILD_DATE": BUILD_DATE, **(overrides or {})}
     cache = output.parent / f"{output.name}-cache"
-    if encoded_images is None:
-        encoded_images = not (overrides.get("CACHE_CONTENT") is False or overrides.get("LOAD_CONTENT_CACHE") is False)
     if encoded_images:
-        sites.seed_images(cache)
+        sites.seed_images(cache, content)
     return BuildRequest(str(output), str(ROOT / settings), str(content), settings=overrides, cache=str(cache),
                         env=env or {}, verbose=verbose)
 

@@ -71,9 +71,10 @@ def tree_digest(root: Path) -> str:
 
 
 def reference_build(content: Path, theme: Path | None = None, overrides=None):
-    """A build from scratch of `content` (with `theme`): no content cache, an empty cache folder, a new
-    output folder. The same inputs give the same site wherever they lie (what every comparison with it
-    relies on), so each one is built once per run, for all the tests whose edits lead to it."""
+    """A build from scratch of `content` (with `theme`): no content cache, a new cache folder (with only
+    the encoded images of seed_images), a new output folder. The same inputs give the same site
+    wherever they lie (what every comparison with it relies on), so each one is built once per run,
+    for all the tests whose edits lead to it."""
     from conftest import run_build
 
     settings = {**(overrides or {}), "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False}
@@ -82,22 +83,25 @@ def reference_build(content: Path, theme: Path | None = None, overrides=None):
     key = hashlib.sha256(json.dumps([tree_digest(content), theme and tree_digest(theme),
                                      {k: v for k, v in settings.items() if k != "THEME"}],
                                     sort_keys=True).encode()).hexdigest()[:20]
-    return shared_build(f"reference-{key}", lambda output: run_build(output, content=content, overrides=settings,
-                                                                      encoded_images=False))
+    return shared_build(f"reference-{key}", lambda output: run_build(output, content=content, overrides=settings))
 
 
 # --- Encoded images --------------------------------------------------------------------------
 #
 # Encoding the starter content's images (the social cards above all) takes a build about three
 # seconds of a core, and every test build starts with an empty cache. The images plugin keeps each
-# image's files in CACHE_PATH/images/<name>-<digest of its bytes and the widths>/, with a manifest
-# of their digests, and copies them from there while both match: what a previous build in the same
-# cache would have left. Variant builds start with those entries (conftest.run_build), encoded once
-# per run by the plugin's own process_images. Reference builds (no content cache, conftest.run_build)
-# and the session's `site` and `published` start empty and encode everything, as a first build does.
+# image's files in CACHE_PATH/images/<name>-<digest>/, with a manifest of their digests, and copies
+# them from there while both match: what a previous build in the same cache leaves. A test build's
+# new cache starts with such entries (conftest.request_for), encoded once per run by the plugin's own
+# process_images, one image at a time, each recorded with the name and bytes it was made from; a
+# build gets only the entries of images its content has with exactly those bytes. An image that a
+# test adds or changes is encoded by the build itself, and what it gets is just what encoding the
+# same bytes gives, however the plugin names its entries. The session's `site` and `published` start
+# empty and encode everything, as a first build does.
 
 def image_seed() -> Path:
-    """A cache/images folder with the starter content's images and the benchmark corpus's photos."""
+    """A cache/images folder with the starter content's images and the benchmark corpus's photos, and
+    sources.json: {entry folder: [image name, sha256 of the bytes it was encoded from]}."""
     def make(folder):
         from benchmarks.corpus import make_corpus
         from images import process_images
@@ -105,25 +109,47 @@ def image_seed() -> Path:
 
         widths = read_settings(str(ROOT / "pelicanconf.py"))["IMAGE_WIDTHS"]
         corpus = make_corpus(folder.parent / "seed-corpus" / "content", updates=0)
-        for source in (ROOT / "content" / "images", corpus / "images"):
-            process_images(str(source), None, widths, str(folder / "images"))
-        shutil.rmtree(folder.parent / "seed-corpus")
+        sources = {}
+        (folder / "images").mkdir()
+        for image in [*sorted((ROOT / "content" / "images").iterdir()), *sorted((corpus / "images").iterdir())]:
+            alone, cache = folder.parent / "seed-one", folder.parent / "seed-cache"
+            shutil.rmtree(alone, ignore_errors=True)
+            shutil.rmtree(cache, ignore_errors=True)
+            alone.mkdir()
+            shutil.copy2(image, alone / image.name)
+            process_images(str(alone), None, widths, str(cache))
+            for entry in cache.iterdir():
+                shutil.move(entry, folder / "images" / entry.name)
+                sources[entry.name] = [image.name, _sha256(image)]
+        for leftover in ("seed-corpus", "seed-one", "seed-cache"):
+            shutil.rmtree(folder.parent / leftover, ignore_errors=True)
+        (folder / "sources.json").write_text(json.dumps(sources, indent=1))
 
-    return once("image-seed", make) / "images"
+    return once("image-seed", make)
 
 
-def own_cache(folder: Path) -> str:
-    """folder/cache, started with the encoded images: the cache of a build the test asks for itself
-    (instead of the project's cache/, which the settings file names)."""
-    seed_images(folder / "cache")
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def own_cache(folder: Path, content: Path = ROOT / "content") -> str:
+    """folder/cache, started with the encoded images of `content`: the cache of a build the test asks
+    for itself (instead of the project's cache/, which the settings file names)."""
+    seed_images(folder / "cache", content)
     return str(folder / "cache")
 
 
-def seed_images(cache: Path) -> None:
-    """Start an empty build cache `cache` with the encoded images of image_seed()."""
+def seed_images(cache: Path, content: Path) -> None:
+    """Start an empty build cache `cache` with the encoded images that content/images has, byte for byte."""
     if cache.exists() or SHARED is None:
         return
-    shutil.copytree(image_seed(), cache / "images")
+    seed = image_seed()
+    (cache / "images").mkdir(parents=True)
+    images = content / "images"
+    for entry, (name, digest) in json.loads((seed / "sources.json").read_text()).items():
+        image = images / name
+        if image.is_file() and not image.is_symlink() and _sha256(image) == digest:
+            shutil.copytree(seed / "images" / entry, cache / "images" / entry)
 
 
 # --- Content folders ---------------------------------------------------------------------------

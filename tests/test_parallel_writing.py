@@ -7,15 +7,18 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 from conftest import BUILD_DATE, ROOT, differences, run_build
 from site_build import pelican_environment
-from sites import small_corpus
+from sites import seed_images, small_corpus
 
 
 
 def pelican(output, content, *settings):
-    """Pelican alone, verbose (the plain log handler of site_build shows no progress)."""
+    """Pelican alone, verbose (the plain log handler of site_build shows no progress); a new cache
+    starts with the encoded images of sites.seed_images."""
+    seed_images(Path(f"{output}-cache"), content)
     result = subprocess.run([sys.executable, "-m", "pelican", str(content), "--settings", "pelicanconf.py",
                              "--output", str(output), "--cache-path", f"{output}-cache", "--verbose",
                              "--extra-settings", f'BUILD_DATE="{BUILD_DATE}"', *settings],

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import BUILD_DATE, ROOT, differences
 from site_build import BuildRequest, pelican_environment, preview_command
-from sites import EDITS, corpus_and_theme
+from sites import EDITS, corpus_and_theme, seed_images
 from waiting import wait_for
 
 SETTINGS = {"BUILD_DATE": BUILD_DATE}
@@ -103,7 +103,9 @@ def preview(tmp_path_factory):
 
 
 def scratch_build(output, content, theme) -> None:
-    """Pelican alone (no search index, as in the preview), no cache, fresh output."""
+    """Pelican alone (no search index, as in the preview), no content cache, fresh output (and a new
+    cache folder with the encoded images of sites.seed_images)."""
+    seed_images(output.parent / "scratch-cache", content)
     result = subprocess.run([sys.executable, "-m", "pelican", str(content), "--settings", "pelicanconf.py",
                              "--output", str(output), "--cache-path", str(output.parent / "scratch-cache"),
                              "--ignore-cache", "--fatal", "warnings", "--extra-settings",
