@@ -172,7 +172,7 @@ def test_a_build_holds_the_lock_until_it_has_replaced_the_folder(tmp_path, site)
 
 
 def test_the_folders_a_killed_build_left_are_removed_by_the_next_build(tmp_path):
-    output, content = tmp_path / "output", ROOT / "content"  # a build long enough to be killed while it runs
+    output, content = tmp_path / "output", small_corpus(tmp_path / "source")  # killed as soon as it stages
     assert run_build(output, content=content).status == 0
     (output / "index.html").write_text("changed, so that the next build does not stop at Nothing changed")
     killed = start_build(output, content, start_new_session=True)
