@@ -106,17 +106,17 @@ def shared_folder(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def site(shared_folder) -> Build:
-    """The starter content built with the preview settings, from an empty cache as a first build is."""
-    build = sites.shared_build("site", lambda output: run_build(output, encoded_images=False))
+    """The starter content built with the preview settings."""
+    build = sites.shared_build("site", run_build)
     assert build.status == 0, build.log
     return build
 
 
 @pytest.fixture(scope="session")
 def published(shared_folder) -> Build:
-    """The starter content built for publishing under a sub-path, from an empty cache."""
+    """The starter content built for publishing under a sub-path."""
     build = sites.shared_build("published", lambda output: run_build(
-        output, settings="publishconf.py", env={"SITEURL": PUBLISH_URL}, encoded_images=False))
+        output, settings="publishconf.py", env={"SITEURL": PUBLISH_URL}))
     assert build.status == 0, build.log
     return build
 

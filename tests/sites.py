@@ -95,9 +95,9 @@ def reference_build(content: Path, theme: Path | None = None, overrides=None):
 # new cache starts with such entries (conftest.request_for), encoded once per run by the plugin's own
 # process_images, one image at a time, each recorded with the name and bytes it was made from; a
 # build gets only the entries of images its content has with exactly those bytes. An image that a
-# test adds or changes is encoded by the build itself, and what it gets is just what encoding the
-# same bytes gives, however the plugin names its entries. The session's `site` and `published` start
-# empty and encode everything, as a first build does.
+# test adds or changes is encoded by the build itself (as in the tests of photos, which encode theirs
+# while the build reads the content), and what it gets is just what encoding the same bytes gives,
+# however the plugin names its entries.
 
 def image_seed() -> Path:
     """A cache/images folder with the starter content's images and the benchmark corpus's photos, and
