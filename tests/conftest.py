@@ -68,6 +68,18 @@ def run_build(output: Path, **request) -> Build:
     return Build(status, output, log.getvalue())
 
 
+def edited_site(tmp_path_factory, name: str, *edits) -> Build:
+    """The starter content with each of `edits` (functions of the content folder) applied, built;
+    for a module whose tests change different lines of it and share one build."""
+    content = tmp_path_factory.mktemp(name) / "content"
+    shutil.copytree(ROOT / "content", content)
+    for edit in edits:
+        edit(content)
+    build = run_build(content.parent / "output", content=content)
+    assert build.status == 0, build.log
+    return build
+
+
 # A BuildRequest carried out in a process of its own (for builds a test runs side by side or kills).
 BUILD_COMMAND = ("import json, sys; from site_build import BuildRequest; "
                  "sys.exit(BuildRequest(**json.loads(sys.argv[1])).run())")

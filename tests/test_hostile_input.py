@@ -7,7 +7,6 @@ explore new ones locally, raise max_examples and drop derandomize.
 import datetime
 import os
 import re
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import feedparser
 import icalendar
 import pytest
 import yaml
-from conftest import ROOT, run_build
+from conftest import ROOT, edited_site, run_build
 from content_contract import check_content
 from hypothesis import HealthCheck, given, settings
 from hostile import (METADATA_MARKERS, SVG_WITH_SCRIPT, active_content, feed_markup, heic_with_location,
@@ -47,13 +46,8 @@ def write_piece(path: Path, meta: dict, body: str) -> None:
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
-    content = tmp_path_factory.mktemp("hostile") / "content"
-    shutil.copytree(ROOT / "content", content)
-    for add in (add_hostile_metadata, add_hostile_links, add_persian_tag_variants, add_photos_in_every_language):
-        add(content)
-    build = run_build(content.parent / "output", content=content)
-    assert build.status == 0, build.log
-    return build
+    return edited_site(tmp_path_factory, "hostile", add_hostile_metadata, add_hostile_links,
+                       add_persian_tag_variants, add_photos_in_every_language)
 
 
 def add_hostile_metadata(content):

@@ -1,13 +1,12 @@
 """Prisoner profiles: facts, timelines, linked names, the index and per-prisoner feeds."""
 
 import datetime
-import shutil
 from urllib.parse import urlsplit
 
 import feedparser
 import pytest
 from PIL import Image
-from conftest import BUILD_DATE, LANGS, PUBLISH_URL, ROOT, run_build
+from conftest import BUILD_DATE, LANGS, PUBLISH_URL, edited_site, run_build
 from content import pieces_naming, sources, translate
 from pages import parse, resolve
 
@@ -166,13 +165,7 @@ def test_an_unknown_prisoner_slug_fails_the_build_naming_file_and_slug(content_c
 
 @pytest.fixture(scope="module")
 def changed_profiles(tmp_path_factory):
-    content = tmp_path_factory.mktemp("profiles") / "content"
-    shutil.copytree(ROOT / "content", content)
-    add_profile_photo(content)
-    add_risk_of_execution(content)
-    build = run_build(content.parent / "output", content=content)
-    assert build.status == 0, build.log
-    return build
+    return edited_site(tmp_path_factory, "profiles", add_profile_photo, add_risk_of_execution)
 
 
 def add_profile_photo(content):

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, build_command, differences, request_for, run_build
+from conftest import ROOT, build_command, differences, edited_site, request_for, run_build
 from site_build import site_build
 from sites import small_corpus
 from waiting import wait_for
@@ -48,13 +48,7 @@ def test_a_missing_catalog_is_an_error(tmp_path):
 
 @pytest.fixture(scope="module")
 def partly_translated(tmp_path_factory):
-    content = tmp_path_factory.mktemp("partly-translated") / "content"
-    shutil.copytree(ROOT / "content", content)
-    add_a_piece_without_english(content)
-    add_a_draft(content)
-    build = run_build(content.parent / "output", content=content)
-    assert build.status == 0, build.log
-    return build
+    return edited_site(tmp_path_factory, "partly-translated", add_a_piece_without_english, add_a_draft)
 
 
 def add_a_piece_without_english(content):
