@@ -30,3 +30,33 @@ def test_memoized_source_paths_still_show_pelicans_own_source():
     pelican_compat.remember_source_paths()
     name = "pelican.contents.Content.get_relative_source_path"
     assert pelican_compat.source_digest(name) == pelican_compat.RELIED_ON[name][0]
+
+
+def test_file_stamps_set_at_generator_init_survive_the_caching_generators_own_init(tmp_path):
+    """generator_init comes before FileStampDataCacher.__init__ in a
+    CachingGenerator: a stamp set on _filestamp_func there would be undone,
+    and Pelican would read and hash every source file twice per language."""
+    from pelican import signals
+    from pelican.generators import ArticlesGenerator
+    from pelican.settings import DEFAULT_CONFIG
+
+    (tmp_path / "a.md").write_text("Title: A\n\nBody\n", encoding="utf-8")
+    asked = []
+
+    def stamp(path):
+        asked.append(path)
+        return "stamp of " + path
+
+    def use_stamp(generator):
+        pelican_compat.compare_by_bytes(generator, stamp)
+
+    signals.generator_init.connect(use_stamp)
+    try:
+        settings = {**DEFAULT_CONFIG, "PATH": str(tmp_path), "CACHE_PATH": str(tmp_path / "cache")}
+        generator = ArticlesGenerator(context={}, settings=settings, path=str(tmp_path),
+                                      theme=DEFAULT_CONFIG["THEME"], output_path=str(tmp_path / "out"))
+    finally:
+        signals.generator_init.disconnect(use_stamp)
+    assert pelican_compat.file_stamp(generator, "a.md") == f"stamp of {tmp_path / 'a.md'}"
+    assert generator.readers._get_file_stamp(str(tmp_path / "a.md")) == f"stamp of {tmp_path / 'a.md'}"
+    assert asked == [str(tmp_path / "a.md")] * 2

@@ -16,6 +16,7 @@ import inspect
 import re
 import functools
 import logging
+import os
 
 from pelican.cache import FileStampDataCacher
 from pelican.contents import Content
@@ -29,7 +30,7 @@ from pelican.writers import Writer
 # "module.qualified.name" → (sha256 of its source as of the pinned version, what we rely on).
 RELIED_ON = {
     "pelican.cache.FileStampDataCacher.__init__":
-        ("f3721146", "sets _filestamp_func from CHECK_MODIFIED_METHOD (compare_by_bytes replaces it)"
+        ("f3721146", "sets _filestamp_func from CHECK_MODIFIED_METHOD (compare_by_bytes replaces the readers')"
                      " and _cache_open (open_cache)"),
     "pelican.cache.FileStampDataCacher._get_file_stamp":
         ("771a0b92", "calls _filestamp_func(filename); file_stamp calls it"),
@@ -39,7 +40,11 @@ RELIED_ON = {
         ("356c609e", "asks get_cached_data(path) before parsing and cache_data(path, (content, metadata)) after,"
                      " with _filter_discardable_metadata; parse workers fill the cache the same way"),
     "pelican.readers._filter_discardable_metadata": ("ddc12a0f", "what read_file caches of a file's metadata"),
-    "pelican.generators.CachingGenerator._get_file_stamp": ("dde9e357", "the generator-level file stamp"),
+    "pelican.generators.CachingGenerator._get_file_stamp":
+        ("dde9e357", "the generator-level file stamp: _filestamp_func of the path joined to self.path;"
+                     " compare_by_bytes puts its own in the instance"),
+    "pelican.generators.CachingGenerator.__init__":
+        ("e7f8f4e2", "runs FileStampDataCacher.__init__ after Generator.__init__ (which sends generator_init)"),
     "pelican.contents.Content.get_relative_source_path":
         ("6c1f5107", "a pure function of PATH and source_path; remember_source_paths memoizes it"),
     "pelican.writers.Writer.write_file":
@@ -98,10 +103,18 @@ YAML_HEADER = yaml_metadata.HEADER_RE
 
 def compare_by_bytes(generator, stamp) -> None:
     """Make the generator's file-stamp caches (its reader cache, its own
-    generator-level cache) call `stamp(path)`, whatever CHECK_MODIFIED_METHOD says."""
-    for cacher in (generator, getattr(generator, "readers", None)):
-        if isinstance(cacher, FileStampDataCacher):
-            cacher._filestamp_func = stamp
+    generator-level cache) call `stamp(path)`, whatever CHECK_MODIFIED_METHOD says.
+
+    generator_init is sent from Generator.__init__, before CachingGenerator
+    runs FileStampDataCacher.__init__, which sets the generator's own
+    _filestamp_func again: so the generator gets the method that calls it
+    (CachingGenerator._get_file_stamp, relative to its path) instead, which
+    that __init__ does not touch."""
+    readers = getattr(generator, "readers", None)
+    if isinstance(readers, FileStampDataCacher):
+        readers._filestamp_func = stamp
+    if isinstance(generator, CachingGenerator):
+        generator._get_file_stamp = lambda filename: stamp(os.path.join(generator.path, filename))
 
 
 def file_stamp(generator: CachingGenerator, filename: str):
