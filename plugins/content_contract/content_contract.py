@@ -9,6 +9,7 @@ field, all of them in one run, and the build stops before writing anything.
 import datetime
 import difflib
 import os
+import pickle
 import posixpath
 import re
 import stat
@@ -18,7 +19,8 @@ from urllib.parse import unquote, urlsplit
 import yaml
 from pelican import signals
 
-from build_cache.fingerprints import file_digest
+from build_cache.fingerprints import code_digest, digest, file_digest, name_of, stable
+from build_cache.processes import FORKS, can_fork
 from site_caches import in_memory
 from images import image_problem
 from pipeline import stop_build
@@ -395,29 +397,85 @@ def check_content(settings) -> list[str]:
     problems = tree_problems
     seen = {}
     languages = site_languages(settings)
-    # What a file's check reads besides the file: the other files and images.
-    around = repr((languages, files, sorted(_listdir(slugs["images"]))))
-    checked = {}
+    # What a file's check reads besides the file: the other files and images,
+    # the settings and the code that checks.
+    around = digest(repr((languages, files, sorted(_listdir(slugs["images"])))), stable(settings, name_of),
+                    code_digest(settings))
+    known = _CHECKED.get(around) or _saved_check(settings, around)
+    keys = {path: (path, _stamp(path)) for path, _ in files}
+    todo = [(path, _shown(path, root), section) for path, section in files if keys[path] not in known]
+    checked = {keys[path]: known[keys[path]] for path, _ in files if keys[path] in known}
+    checked.update(zip([keys[path] for path, _, _ in todo], _check_files(todo, languages, slugs)))
     for path, section in files:
-        shown = _shown(path, root)
-        key = (path, _stamp(path), around)
-        checked[key] = _CHECKED[key] if key in _CHECKED else check_file(path, shown, section, languages, slugs)
-        problems += checked[key]
+        problems += checked[keys[path]]
         if match := FILE_NAME.match(os.path.basename(path)):
             # Updates and events are both articles: one slug names one piece.
             key = ("articles" if section in settings["ARTICLE_PATHS"] else section, match["slug"], match["lang"])
             if key in seen:
-                problems.append(f"{shown}: slug: {match['slug']!r} in {match['lang']!r} is also {seen[key]}")
-            seen.setdefault(key, shown)
+                problems.append(f"{_shown(path, root)}: slug: {match['slug']!r} in {match['lang']!r} "
+                                f"is also {seen[key]}")
+            seen.setdefault(key, _shown(path, root))
     _CHECKED.clear()
-    _CHECKED.update(checked)
+    _CHECKED[around] = checked
+    if todo:
+        _save_check(settings, around, checked)
     problems.sort(key=lambda problem: problem.split(": ", 1)[0])  # stable: a file's fields keep their order
     return [_one_line(problem) for problem in problems]
 
 
-# In a process that checks again (the live preview): (file, a digest of its
-# bytes, what else its check read) → its problems, from the last check.
+# (file, a digest of its bytes) → its problems, from the last check, under
+# the digest of everything else the check read: in memory for a process that
+# checks again (the live preview), and in the cache folder for the next build.
 _CHECKED = in_memory("content check")
+CHECK_FILE = "content-check.pickle"
+# Fewer files to check than this are checked in the build process: starting workers would cost more.
+CHECK_AHEAD_MINIMUM = 200
+# (languages, slugs) of the check under way, inherited by its worker processes.
+_CHECKING = None
+
+
+def _check_files(todo, languages, slugs) -> list[list[str]]:
+    """check_file of every (path, shown, section) of `todo`, in one forked worker per core if there are many."""
+    global _CHECKING
+    workers = os.cpu_count() or 1
+    if len(todo) < CHECK_AHEAD_MINIMUM or workers < 2 or not can_fork(slugs["settings"]):
+        return [check_file(path, shown, section, languages, slugs) for path, shown, section in todo]
+    _CHECKING = (languages, slugs)
+    try:
+        parts = FORKS.map(_check_part, [todo[start::workers] for start in range(workers)], workers)
+    finally:
+        _CHECKING = None
+    results = [None] * len(todo)
+    for start, part in enumerate(parts):
+        results[start::workers] = part
+    return results
+
+
+def _check_part(todo) -> list[list[str]]:
+    languages, slugs = _CHECKING
+    return [check_file(path, shown, section, languages, slugs) for path, shown, section in todo]
+
+
+def _saved_check(settings, around: str) -> dict:
+    try:
+        with open(os.path.join(settings["CACHE_PATH"], CHECK_FILE), "rb") as source:
+            saved = pickle.load(source)  # noqa: S301 - the build's own cache
+    except Exception:  # noqa: BLE001 - missing or unreadable: every file is checked
+        return {}
+    return saved[1] if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == around else {}
+
+
+def _save_check(settings, around: str, checked: dict) -> None:
+    path = os.path.join(settings["CACHE_PATH"], CHECK_FILE)
+    try:
+        os.makedirs(settings["CACHE_PATH"], exist_ok=True)
+        with open(f"{path}.partial", "wb") as target:
+            pickle.dump((around, checked), target, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(f"{path}.partial", path)
+    except OSError:
+        pass  # only the next build's time depends on it
+
+
 # Main sites checked when they were set up, whose first build is still to come.
 _CHECKED_AT_START = set()
 
