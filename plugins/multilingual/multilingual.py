@@ -20,6 +20,7 @@ from babel.core import get_global
 from jinja2 import pass_context
 from pelican import signals
 from pelican_compat import never_summarize
+from site_caches import remembered
 from site_rules import languages, main_lang
 from ui_catalogs import ui_translations
 
@@ -28,7 +29,12 @@ HOME = "index.html"
 
 def join_url(base: str, path: str) -> str:
     """Join a site URL and a path, resolving '..' and '.' segments."""
-    path = str(path)
+    return _join_url(base or "", str(path))
+
+
+# Thirty links a page, most of them the same on every page of one folder depth.
+@remembered("joined urls", 8192)
+def _join_url(base: str, path: str) -> str:
     if urlsplit(path).scheme or path.startswith(("#", "/")):
         return path
     base = base or ""
