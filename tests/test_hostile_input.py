@@ -445,12 +445,27 @@ hostile_block = st.one_of(
 @given(st.lists(hostile_block, min_size=1, max_size=4))
 def test_markdown_with_hostile_urls_and_attributes_renders_inert(blocks):
     from markdown_engine import render
-    from safe_text import sanitize
 
-    cleaned = sanitize(render("\n\n".join(blocks) + "\n", "en", read_settings(str(ROOT / "pelicanconf.py"))))
+    # What the reader caches: render sanitizes as it renders.
+    cleaned = render("\n\n".join(blocks) + "\n", "en", read_settings(str(ROOT / "pelicanconf.py")))
     assert active_content(cleaned) == [], (blocks, cleaned)
     for img in lxml_html.fromstring(f"<div>{cleaned}</div>").iter("img"):
         assert not img.get("src") or "//" not in img.get("src"), cleaned
+
+
+def test_html_sanitized_as_read_passes_and_any_text_made_from_it_is_sanitized_again():
+    """The reader cache keeps sanitized HTML (SanitizedHTML) so that a rebuild
+    does not sanitize it again; anything else that reaches a content object
+    (another reader, a plugin changing the text) is sanitized when it is made."""
+    from safe_text import SanitizedHTML, safe_html
+
+    once = safe_html('<p onclick="steal()">Evin<script>steal()</script></p>')
+    assert type(once) is SanitizedHTML and active_content(once) == [] and "Evin" in once
+    assert safe_html(once) is once
+    changed = once + "<img src=x onerror=steal()>"  # any str operation gives a plain str
+    assert type(changed) is str
+    assert active_content(safe_html(changed)) == []
+    assert active_content(safe_html(str(once).replace("Evin", '<a href="javascript:steal()">Evin</a>'))) == []
 
 
 @settings(max_examples=4, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])

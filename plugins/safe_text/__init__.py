@@ -1,3 +1,3 @@
-from .safe_text import clean, register, sanitize
+from .safe_text import SanitizedHTML, clean, register, safe_html, sanitize
 
-__all__ = ["clean", "register", "sanitize"]
+__all__ = ["SanitizedHTML", "clean", "register", "safe_html", "sanitize"]

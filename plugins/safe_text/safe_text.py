@@ -12,6 +12,11 @@
   or `data:`, however encoded), images only from this site, no event
   handler or style. Feeds carry the same cleaned HTML, and no
   Content-Security-Policy protects them.
+- The engine's output is sanitized as it is parsed (safe_html), so that the
+  reader cache keeps it sanitized and a rebuild does not sanitize every
+  piece again; every content object's body and formatted fields go
+  through safe_html once more when it is made, which passes what it
+  sanitized already (SanitizedHTML) and sanitizes anything else.
 - Titles are one line: line breaks and runs of spaces become one space.
 - Characters that XML forbids are dropped: a stray control character pasted
   from a messenger is invisible in an editor and harmless in HTML, but makes
@@ -57,6 +62,19 @@ def sanitize(html: str) -> str:
                      attribute_filter=_same_site_images, strip_comments=True)
 
 
+class SanitizedHTML(str):
+    """HTML that safe_html made, and nothing else: every str operation on it
+    gives a plain str again, so a changed text is sanitized again."""
+    __slots__ = ()
+
+
+def safe_html(text: str) -> SanitizedHTML:
+    """`text` without XML-forbidden characters, sanitized; as is if safe_html made it."""
+    if type(text) is SanitizedHTML:
+        return text
+    return SanitizedHTML(sanitize(clean(text)))
+
+
 def clean(value):
     """`value` without XML-forbidden characters, looking inside lists, mappings and tags."""
     if isinstance(value, str):
@@ -72,13 +90,14 @@ def clean(value):
 
 def clean_content(content):
     if isinstance(content._content, str):
-        content._content = sanitize(clean(content._content))
+        content._content = safe_html(content._content)
     if isinstance(getattr(content, "_summary", None), str):
-        content._summary = sanitize(clean(content._summary))
+        content._summary = safe_html(content._summary)
     for field, value in content.metadata.items():
-        cleaned = clean(value)
-        if field in content.settings.get("FORMATTED_FIELDS", ()) and isinstance(cleaned, str):
-            cleaned = sanitize(cleaned)
+        if field in content.settings.get("FORMATTED_FIELDS", ()) and isinstance(value, str):
+            cleaned = safe_html(value)
+        else:
+            cleaned = clean(value)
         if field in ("title", "name") and isinstance(cleaned, str):
             cleaned = " ".join(cleaned.split())
         content.metadata[field] = cleaned
