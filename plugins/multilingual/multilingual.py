@@ -119,12 +119,15 @@ def localize_section(content):
     """Show the folder-derived category under its name in the piece's language."""
     category = getattr(content, "category", None)
     sections = content.settings.get("SECTIONS", {})
-    if category is None or category.slug not in sections:
+    # The category is named after its folder, and SECTIONS is keyed by the
+    # folders: the name is the slug (asking for the slug would slugify the
+    # name again, for every piece of every language).
+    if category is None or category.name not in sections:
         return
-    name = sections[category.slug]
+    name = sections[category.name]
     if content.lang != main_lang(content.settings):
         name = ui_translations(content.lang).gettext(name)
-    category.slug = category.slug  # keep the folder as URL whatever the name
+    category.slug = category.name  # keep the folder as URL whatever the name
     category.name = name
 
 
