@@ -3,6 +3,12 @@
 The `.po` files under theme/translations are the only source; compiled `.mo`
 files go to a temporary folder so none is ever committed or goes stale.
 i18n_subsites then installs them from I18N_GETTEXT_LOCALEDIR.
+
+A page asks for about thirty UI strings, and Jinja's newstyle gettext makes
+each `_('Atom feed')` three calls, a Markup and a %-format: a fifth of
+rendering an article. With no variables the answer depends only on the
+string, so each environment (one language's) keeps it after the first ask
+(remember_translations).
 """
 
 import atexit
@@ -17,6 +23,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po, write_po
 from build_cache.fingerprints import file_digest
+from jinja2 import pass_context
 from site_caches import in_memory
 from pelican import signals
 from pipeline import stop_build
@@ -152,5 +159,38 @@ def _stamp(path: str):
         return None
 
 
+def remember_translations(generator) -> None:
+    """Have the generator's environment answer `_()` and `gettext()` without
+    variables from what it answered before, whatever translations get
+    installed in it (i18n_subsites installs them once every site is read)."""
+    environment = generator.env
+    install = getattr(environment, "install_gettext_translations", None)
+    if install is None or getattr(install, "remembers", False):
+        return  # no i18n extension, or done already
+
+    def install_and_remember(translations, newstyle=None):
+        install(translations, newstyle)
+        environment.globals["_"] = environment.globals["gettext"] = remembering(environment.globals["gettext"])
+
+    install_and_remember.remembers = True
+    environment.install_gettext_translations = install_and_remember
+
+
+def remembering(gettext_function):
+    known = {}
+
+    @pass_context
+    def gettext(context, string, **variables):
+        if variables:
+            return gettext_function(context, string, **variables)
+        key = (string, context.eval_ctx.autoescape)
+        if key not in known:
+            known[key] = gettext_function(context, string)
+        return known[key]
+
+    return gettext
+
+
 def register():
     signals.initialized.connect(compile_for_build)
+    signals.generator_init.connect(remember_translations)
