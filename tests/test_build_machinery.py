@@ -913,3 +913,35 @@ def test_failure_lines_drop_the_line_between_chained_tracebacks():
 def test_failure_lines_of_a_silent_failure_still_say_something():
     lines = sb.failure_lines(f"Traceback (most recent call last):\n  File \"x\", line 1\n{sb.FATAL_MARK}\n")
     assert len(lines) == 1 and "Traceback" not in lines[0] and lines[0]
+
+
+def test_templates_are_compiled_once_for_every_environment_with_the_same_options(tmp_path, monkeypatch):
+    from build_cache.templates import CompiledTemplates
+
+    theme = tmp_path / "theme"
+    write(theme / "page.html", "{% if x %}\n  <p>{{ x }}</p>\n{% endif %}\n")
+    cache, compiled = CompiledTemplates(str(tmp_path / "templates")), []
+    compile_ = jinja2.Environment.compile
+
+    def counting_compile(self, source, *args, **kwargs):
+        compiled.append(source)
+        return compile_(self, source, *args, **kwargs)
+
+    def render(**options):
+        environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(theme)), bytecode_cache=cache, **options)
+        with monkeypatch.context() as patch:
+            patch.setattr(jinja2.Environment, "compile", counting_compile)
+            shown = environment.get_template("page.html").render(x="<b>")
+        uncached = jinja2.Environment(**options).from_string((theme / "page.html").read_text()).render(x="<b>")
+        assert shown == uncached
+        return shown
+
+    trimmed = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+    first = render(**trimmed)
+    assert len(compiled) == 1
+    assert render(**trimmed) == first and len(compiled) == 1  # another generator, language or build
+    # Other options compile other code, never the code compiled for these.
+    assert render(autoescape=True) != first and len(compiled) == 2
+    assert render(trim_blocks=True, lstrip_blocks=True) != first and len(compiled) == 3
+    write(theme / "page.html", "<p>{{ x }}!</p>\n")  # a changed template is compiled again
+    assert render(**trimmed) == "<p>&lt;b&gt;!</p>" and len(compiled) == 4

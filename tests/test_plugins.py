@@ -1,6 +1,7 @@
 """The plugins' plain functions, without a build."""
 
 import datetime
+import os
 
 import pytest
 from conftest import ROOT
@@ -86,3 +87,53 @@ def test_check_content_reports_each_mistake_on_one_line(tmp_path):
         "content/updates/typo.en.md: sumary: unknown field; did you mean 'summary'?",
         "content/updates/typo.en.md: tags: expected a list such as [\"first\", \"second\"], got 'Evin'",
     ]
+
+
+def test_a_later_check_takes_each_unchanged_files_problems_from_the_cache_folder(tmp_path, monkeypatch):
+    from content_contract import content_contract
+    from site_caches import forget
+
+    root = tmp_path / "content"
+    write(root, "updates/good.en.md", '---\ntitle: "Freed"\ndate: 2023-10-09\n---\n\nText\n')
+    write(root, "updates/typo.en.md", '---\ntitle: "x"\ndate: 2023-10-09\nsumary: "x"\n---\n\nx\n')
+    settings = {**SETTINGS, "PATH": str(root), "CACHE_PATH": str(tmp_path / "cache")}
+    first = check_content(settings)
+    assert first == ["content/updates/typo.en.md: sumary: unknown field; did you mean 'summary'?"]
+    checked, check_file = [], content_contract.check_file
+    monkeypatch.setattr(content_contract, "check_file",
+                        lambda path, *rest: checked.append(os.path.basename(path)) or check_file(path, *rest))
+
+    def check_in_a_new_process(settings):
+        forget("content check")  # what a new process starts without
+        checked.clear()
+        return check_content(settings)
+
+    assert check_in_a_new_process(settings) == first and checked == []
+    write(root, "updates/good.en.md", '---\ntitle: "Freed"\ndate: 2023-10-09\nstatus: gone\n---\n\nText\n')
+    now = check_in_a_new_process(settings)
+    assert now == ["content/updates/good.en.md: status: 'gone' is not one of published, draft", *first]
+    assert checked == ["good.en.md"]
+    # Other settings (or another file list, or other code) make every file checked again.
+    assert check_in_a_new_process({**settings, "TAGS_SAVE_AS": "all-tags.html"}) == now
+    assert sorted(checked) == ["good.en.md", "typo.en.md"]
+    (tmp_path / "cache" / content_contract.CHECK_FILE).write_bytes(b"not a pickle")
+    assert check_in_a_new_process(settings) == now and len(checked) == 2
+
+
+def test_checking_in_worker_processes_finds_what_checking_in_the_build_process_finds(tmp_path, monkeypatch):
+    from build_cache.processes import FORKS
+    from content_contract import content_contract
+
+    root = tmp_path / "content"
+    for number in range(12):
+        write(root, f"updates/piece-{number}.en.md",
+              f'---\ntitle: "Piece {number}"\ndate: 2023-10-{number + 1:02d}\n'
+              + ('sumary: "x"\n' if number % 3 == 0 else "") + "---\n\n" + ("Text\n" if number % 4 else "  \n"))
+    mapped = []
+    monkeypatch.setattr(content_contract, "CHECK_AHEAD_MINIMUM", 2)
+    monkeypatch.setattr(FORKS, "map", lambda *args, map=FORKS.map: mapped.append(len(args[1])) or map(*args))
+    settings = {**SETTINGS, "PATH": str(root)}
+    in_workers = check_content({**settings, "PARALLEL_BUILD": True, "CACHE_PATH": str(tmp_path / "a")})
+    assert mapped == [os.cpu_count()] or os.cpu_count() < 2
+    in_the_build = check_content({**settings, "PARALLEL_BUILD": False, "CACHE_PATH": str(tmp_path / "b")})
+    assert in_workers == in_the_build and len(in_the_build) == 7

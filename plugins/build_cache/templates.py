@@ -36,6 +36,10 @@ def compile_options(environment) -> str:
 class CompiledTemplates(FileSystemBytecodeCache):
     """Jinja's bytecode cache, with the compile options in every key."""
 
+    def __init__(self, directory: str):
+        os.makedirs(directory, exist_ok=True)
+        super().__init__(directory)
+
     def get_bucket(self, environment, name, filename, source):
         return super().get_bucket(environment, f"{compile_options(environment)}\0{name}", filename, source)
 
@@ -47,6 +51,5 @@ _CACHES = {}
 def compile_once(generator) -> None:
     folder = os.path.join(os.path.abspath(main_site_path(generator.settings, "CACHE_PATH")), "templates")
     if folder not in _CACHES:
-        os.makedirs(folder, exist_ok=True)
         _CACHES[folder] = CompiledTemplates(folder)
     generator.env.bytecode_cache = _CACHES[folder]
