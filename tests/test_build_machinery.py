@@ -916,7 +916,7 @@ def test_failure_lines_of_a_silent_failure_still_say_something():
 
 
 def test_templates_are_compiled_once_for_every_environment_with_the_same_options(tmp_path, monkeypatch):
-    from build_cache.templates import CompiledTemplates
+    from template_cache import CompiledTemplates
 
     theme = tmp_path / "theme"
     write(theme / "page.html", "{% if x %}\n  <p>{{ x }}</p>\n{% endif %}\n")

@@ -1,7 +1,5 @@
 """Do each piece of build work once, and again only when its inputs change.
 
-- Templates: compiled once into the cache folder, for every generator,
-  language and build (templates.py).
 - Reading: one reader cache per process for all languages, and in a
   process that builds again, the previous run's content objects (readers.py).
 - Writing: a page is rendered only when its digest changed; otherwise the
@@ -32,7 +30,6 @@ from site_rules import is_subsite
 from .fingerprints import new_build
 from .processes import FORKS, WrittenElsewhere, can_fork
 from .readers import keep_content_objects, share_reader_cache, stamp_by_content, take_over_loading
-from .templates import compile_once
 from .writer import LIVE, ReusingWriter
 
 logger = logging.getLogger(f"pelican.plugins.{__name__}")
@@ -103,7 +100,6 @@ def register():
     signals.generator_init.connect(stamp_by_content)
     signals.generator_init.connect(share_reader_cache)
     signals.generator_init.connect(keep_content_objects)
-    signals.generator_init.connect(compile_once)
     signals.get_writer.connect(get_writer)
     signals.finalized.connect(finish_site)
     signals.feed_generated.connect(date_empty_feed)

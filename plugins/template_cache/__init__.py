@@ -1,3 +1,3 @@
-from .template_cache import SharedBytecodeCache, register
+from .template_cache import CompiledTemplates, compile_once, register
 
-__all__ = ["SharedBytecodeCache", "register"]
+__all__ = ["CompiledTemplates", "compile_once", "register"]
