@@ -260,7 +260,15 @@ def encode_ahead(pelican_obj):
         return
     source, _, cache = _folders(settings)
     # A failure is met and reported again by write_images.
-    FORKS.start("images", functools.partial(process_images, source, None, settings["IMAGE_WIDTHS"], cache))
+    FORKS.start("images", functools.partial(_encode_in_background, source, settings["IMAGE_WIDTHS"], cache))
+
+
+def _encode_in_background(source: str, widths, cache: str) -> None:
+    # The content check and the parsing workers start beside it on every core;
+    # niced, it gets the time they leave (the subsites are read on one core),
+    # and it has until the main site is written.
+    os.nice(10)
+    process_images(source, None, widths, cache)
 
 
 def write_images(pelican_obj):
