@@ -1,9 +1,10 @@
 """Each language's site has its own Pagefind index, made while the build runs."""
 
 import json
+import subprocess
+import sys
 
 import pytest
-from search_index import page_glob
 
 
 @pytest.mark.parametrize("lang, folder", [("en", ""), ("fa", "fa"), ("es", "es")])
@@ -17,9 +18,24 @@ def test_each_language_index_holds_exactly_its_own_pieces(site, lang, folder):
     assert entry["languages"][lang]["page_count"] == len(pieces) > 10
 
 
-def test_the_main_site_glob_leaves_out_the_subsites_and_the_index(tmp_path):
-    for name in ("updates", "fa", "es", "pagefind", "feeds"):
-        (tmp_path / name).mkdir()
-    for name in ("index.html", "about.html", "sitemap.xml"):
-        (tmp_path / name).write_text("")
-    assert page_glob(str(tmp_path), {"fa", "es"}) == "{about.html,feeds/**/*.html,index.html,updates/**/*.html}"
+def test_the_index_made_from_the_trimmed_copies_is_the_index_of_the_whole_pages(site, tmp_path):
+    """The copies Pagefind reads keep only the language, the title and the
+    marked region; its index (files named by their content) is the same as
+    from the whole pages."""
+    from search_index.search_index import BLOCK_END, INDEXED, _pages, fold
+
+    root, whole = site.output / "fa", tmp_path / "whole"
+    for page in _pages(str(root), set()):
+        text = (root / page).read_text(encoding="utf-8")
+        if INDEXED in text:
+            (whole / page).parent.mkdir(parents=True, exist_ok=True)
+            (whole / page).write_text(BLOCK_END.sub(r" </\1>", fold(text)), encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(whole), "--output-path", str(tmp_path / "index"),
+                    "--silent"], check=True)
+
+    def files(index):
+        return sorted(str(path.relative_to(index)) for path in index.rglob("*") if path.is_file())
+
+    built = files(root / "pagefind")
+    assert built == files(tmp_path / "index")
+    assert len([name for name in built if name.startswith("fragment/")]) > 10

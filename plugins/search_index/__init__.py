@@ -1,3 +1,3 @@
-from .search_index import fold, index_site, page_glob, register, search_folding
+from .search_index import fold, index_site, register, search_folding
 
-__all__ = ["fold", "index_site", "page_glob", "register", "search_folding"]
+__all__ = ["fold", "index_site", "register", "search_folding"]

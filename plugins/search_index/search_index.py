@@ -57,6 +57,21 @@ def search_folding() -> str:
 INDEXED = " data-pagefind-body>"
 
 
+# What Pagefind reads of a page: its language (<html lang>), its title and
+# the marked region. The copies leave out the header, navigation and footer of
+# every page, which Pagefind would parse only to skip them (a seventh of its
+# time); the index comes out the same, fragment for fragment.
+INDEXED_REGION = re.compile(r"<main\b[^>]*" + INDEXED + ".*?</main>", re.S)
+TITLE = re.compile(r"<title>.*?</title>", re.S)
+
+
+def indexed_part(text: str) -> str:
+    head, title, region = text.find("<head>"), TITLE.search(text), INDEXED_REGION.search(text)
+    if head < 0 or not title or not region:
+        return text
+    return f'{text[:head]}<head><meta charset="utf-8">{title.group()}</head><body>{region.group()}</body></html>'
+
+
 def indexable_copy(source: str, target: str) -> bool:
     """Write the folded copy of the page at `source` to `target`, if search is to find it."""
     with open(source, encoding="utf-8") as page:
@@ -65,7 +80,7 @@ def indexable_copy(source: str, target: str) -> bool:
         return False
     os.makedirs(os.path.dirname(target), exist_ok=True)
     with open(target, "w", encoding="utf-8") as copy:
-        copy.write(BLOCK_END.sub(r" </\1>", fold(text)))
+        copy.write(BLOCK_END.sub(r" </\1>", fold(indexed_part(text))))
     return True
 
 
@@ -91,12 +106,6 @@ def index_site(pelican_obj) -> None:
     if indexed.returncode:
         problem = (indexed.stderr or indexed.stdout).strip().replace("\n", " ")
         raise RuntimeError(f"search index of the {settings['DEFAULT_LANG']} site: {problem}")
-
-
-def page_glob(folder: str, skip) -> str:
-    """Pagefind's glob for the pages of the site in `folder`, not of the sites inside it."""
-    return "{" + ",".join(f"{name}/**/*.html" if os.path.isdir(os.path.join(folder, name)) else name
-                          for name in _indexed_names(folder, skip)) + "}"
 
 
 def _indexed_names(folder: str, skip) -> list[str]:
