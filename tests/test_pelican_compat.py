@@ -60,3 +60,41 @@ def test_file_stamps_set_at_generator_init_survive_the_caching_generators_own_in
     assert pelican_compat.file_stamp(generator, "a.md") == f"stamp of {tmp_path / 'a.md'}"
     assert generator.readers._get_file_stamp(str(tmp_path / "a.md")) == f"stamp of {tmp_path / 'a.md'}"
     assert asked == [str(tmp_path / "a.md")] * 2
+
+
+def test_the_linear_process_translations_answers_as_pelicans(monkeypatch):
+    """Same originals and translations, in the same order, as Pelican's own,
+    on pieces with and without translations and with a `translation: true` one."""
+    from pelican.contents import Article, Content
+    from pelican.settings import DEFAULT_CONFIG
+    from pelican.utils import process_translations as pelicans
+
+    assert Content.__eq__ is object.__eq__ and Content.__hash__ is object.__hash__  # identity, which the copy relies on
+
+    def pieces():
+        made = []
+        for number in range(40):
+            for lang in ("en", "fa", "es")[: 1 + number % 3]:
+                metadata = {"title": f"{number} {lang}", "slug": f"piece-{number}", "lang": lang}
+                if number % 7 == 0 and lang == "fa":
+                    metadata["translation"] = "true"
+                made.append(Article("<p>x</p>", metadata, settings={**DEFAULT_CONFIG, "DEFAULT_LANG": "en"},
+                                    source_path=f"/c/piece-{number}.{lang}.md"))
+        return made
+
+    def shown(result):
+        return [[(item.slug, item.lang, sorted(t.lang for t in item.translations)) for item in part] for part in result]
+
+    assert shown(pelican_compat.process_translations(pieces(), "slug")) == shown(pelicans(pieces(), "slug"))
+
+
+def test_tag_and_category_lists_answer_in_as_lists_of_the_same_pieces():
+    from pelican.contents import Article
+    from pelican.settings import DEFAULT_CONFIG
+
+    settings = {**DEFAULT_CONFIG, "DEFAULT_LANG": "en"}
+    one, two, other = (Article("<p>x</p>", {"title": str(n), "slug": str(n)}, settings=settings) for n in range(3))
+    listed = pelican_compat.Listed([one, two])
+    assert listed == [one, two] and isinstance(listed, list)
+    assert one in listed and two in listed and other not in listed
+    assert [piece for piece in [other, two, one] if piece in listed] == [two, one]

@@ -23,7 +23,7 @@ import os
 
 from local_dates import build_date
 from pelican import signals
-from pelican_compat import remember_source_paths
+from pelican_compat import linear_lists, remember_source_paths
 from pipeline import site_written, sites_written
 from site_rules import is_subsite
 
@@ -95,6 +95,7 @@ def date_empty_feed(context, feed) -> None:
 
 def register():
     remember_source_paths()
+    linear_lists()
     signals.initialized.connect(configure)
     signals.get_generators.connect(start_build)
     signals.generator_init.connect(stamp_by_content)
