@@ -57,6 +57,8 @@ RELIED_ON = {
         ("37f65d28", "picks each tag's dates with `article in articles` from self.tags (linear_lists: Listed)"),
     "pelican.generators.ArticlesGenerator.generate_categories":
         ("cfb52452", "picks each category's dates with `article in articles` from self.categories (Listed)"),
+    "pelican.generators.ArticlesGenerator.generate_authors":
+        ("982c57fc", "picks each author's dates with `article in articles` from self.authors (Listed)"),
     "pelican.writers.Writer.write_file":
         ("6a604ad6", "ReusingWriter.write_file follows it: pagination, localsiteurl, relative SITEURL, "
                      "content_written"),
@@ -271,18 +273,24 @@ def _categories_listed(generator) -> None:
     generator.categories = [(category, Listed(articles)) for category, articles in generator.categories]
 
 
+def _authors_listed(generator) -> None:
+    generator.authors = [(author, Listed(articles)) for author, articles in generator.authors]
+
+
 def linear_lists() -> None:
-    """Pelican's translations and its tag and category pages go through lists
-    that grow with the site in a way that grows with its square: each tag and
-    category page picks its articles out of all articles with `article in
+    """Pelican's translations and its tag, category and author pages go through lists
+    that grow with the site in a way that grows with its square: each tag, category
+    and author page picks its articles out of all articles with `article in
     articles`, over a list. Here process_translations is the linear copy above,
-    and the tags' and categories' article lists answer `in` from a set
+    and the tags', categories' and authors' article lists answer `in` from a set
     (Listed), just before their pages are written."""
     generators.process_translations = process_translations
     if not getattr(ArticlesGenerator.generate_tags, "lists_articles", False):
         ArticlesGenerator.generate_tags = _with_listed_articles(ArticlesGenerator.generate_tags, _tags_listed)
         ArticlesGenerator.generate_categories = _with_listed_articles(ArticlesGenerator.generate_categories,
                                                                       _categories_listed)
+        ArticlesGenerator.generate_authors = _with_listed_articles(ArticlesGenerator.generate_authors,
+                                                                   _authors_listed)
 
 
 # --- Logging --------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ INVISIBLE = re.compile("[\u200b\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\ufef
 ZWNJ = "\u200c"
 
 
+@remembered("canonical tags")  # every use of a tag, in every language's site
 def canonical_tag(name: str) -> str:
     """`name` in the one spelling the site uses for it."""
     text = INVISIBLE.sub("", unicodedata.normalize("NFC", str(name)).translate(LETTERS))
