@@ -120,6 +120,27 @@ def test_a_later_check_takes_each_unchanged_files_problems_from_the_cache_folder
     assert check_in_a_new_process(settings) == now and len(checked) == 2
 
 
+def test_the_previews_rebuilds_check_only_changed_files_though_plugins_add_settings_after_the_first_check(
+        tmp_path, monkeypatch):
+    import types
+
+    from content_contract import content_contract
+
+    root = tmp_path / "content"
+    write(root, "updates/good.en.md", '---\ntitle: "Freed"\ndate: 2023-10-09\n---\n\nText\n')
+    write(root, "updates/other.en.md", '---\ntitle: "Visit"\ndate: 2023-10-10\n---\n\nText\n')
+    preview = types.SimpleNamespace(settings={**SETTINGS, "PATH": str(root), "CACHE_PATH": str(tmp_path / "cache")})
+    content_contract.check_before_build(preview)
+    content_contract.check_before_rebuild(preview)  # the first build: checked at start already
+    preview.settings["POSTER_URL"] = "posters/{slug}.html"  # a plugin's default, set after the first check
+    checked, check_file = [], content_contract.check_file
+    monkeypatch.setattr(content_contract, "check_file",
+                        lambda path, *rest: checked.append(os.path.basename(path)) or check_file(path, *rest))
+    write(root, "updates/good.en.md", '---\ntitle: "Freed"\ndate: 2023-10-09\n---\n\nNew text\n')
+    assert content_contract.check_before_rebuild(preview) is None
+    assert checked == ["good.en.md"]
+
+
 def test_checking_in_worker_processes_finds_what_checking_in_the_build_process_finds(tmp_path, monkeypatch):
     from build_cache.processes import FORKS
     from content_contract import content_contract

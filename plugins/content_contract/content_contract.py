@@ -383,8 +383,10 @@ def _one_line(problem: str) -> str:
     return UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", problem)
 
 
-def check_content(settings) -> list[str]:
-    """Every problem in the site's sources, in file order, one line each."""
+def check_content(settings, settings_digest: str | None = None) -> list[str]:
+    """Every problem in the site's sources, in file order, one line each.
+    `settings_digest` stands for the settings in the key of the saved results
+    (check_before_rebuild gives the one of the build's first check)."""
     root = settings["PATH"]
     files, tree_problems = content_files(settings)
     slugs = {section: set() for section in SECTIONS}
@@ -399,8 +401,8 @@ def check_content(settings) -> list[str]:
     languages = site_languages(settings)
     # What a file's check reads besides the file: the other files and images,
     # the settings and the code that checks.
-    around = digest(repr((languages, files, sorted(_listdir(slugs["images"])))), stable(settings, name_of),
-                    code_digest(settings))
+    around = digest(repr((languages, files, sorted(_listdir(slugs["images"])))),
+                    settings_digest or settings_key(settings), code_digest(settings))
     known = _CHECKED.get(around) or _saved_check(settings, around)
     keys = {path: (path, _stamp(path)) for path, _ in files}
     todo = [(path, _shown(path, root), section) for path, section in files if keys[path] not in known]
@@ -478,6 +480,15 @@ def _save_check(settings, around: str, checked: dict) -> None:
 
 # Main sites checked when they were set up, whose first build is still to come.
 _CHECKED_AT_START = set()
+# Main site → the digest of its settings at its first check. Other plugins
+# add their defaults to the settings after it, which changes nothing the
+# check reads: the live preview's checks use this one, so that its first
+# rebuild does not check every file again.
+_SETTINGS_AT_START = {}
+
+
+def settings_key(settings) -> str:
+    return digest(stable(settings, name_of))
 
 
 def _stamp(path: str):
@@ -497,7 +508,8 @@ def check_before_build(pelican_obj):
     settings = pelican_obj.settings
     if is_subsite(settings):
         return  # a subsite: the main site checked all content already
-    problems = check_content(settings)
+    key = _SETTINGS_AT_START[id(pelican_obj)] = settings_key(settings)
+    problems = check_content(settings, key)
     if problems:
         stop_build(settings, problems)
     _CHECKED_AT_START.add(id(pelican_obj))
@@ -513,7 +525,7 @@ def check_before_rebuild(pelican_obj):
     if id(pelican_obj) in _CHECKED_AT_START:
         _CHECKED_AT_START.discard(id(pelican_obj))  # its first build: checked already
         return None
-    problems = check_content(settings)
+    problems = check_content(settings, _SETTINGS_AT_START.get(id(pelican_obj)))
     if problems:
         raise RuntimeError("\n".join(problems))
     return None
