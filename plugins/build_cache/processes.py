@@ -1,18 +1,16 @@
 """Every process a build forks, behind one object (FORKS), and their lifecycle.
 
-With PARALLEL_BUILD, one build uses both cores in four ways:
+With PARALLEL_BUILD, one build uses both cores in four ways (0. checking:
+the files without a saved result are checked in forked workers, FORKS.map):
 
-0. Checking. The content check (content_contract) checks the files it has
-   no saved result for in one forked worker per core (FORKS.map), before
-   anything is read.
 1. Parsing. When a generator lists its source files, the ones the reader
    cache does not hold are parsed by a pool of forked workers, one per core
    (FORKS.map); their results fill the reader cache, and Pelican then
    reads them from it. A file a worker cannot parse is left to Pelican,
    which reports the problem as it would have.
-2. Images. The images plugin encodes new images in a forked, niced
-   process while the content is checked and read (FORKS.start), and waits for it before it writes
-   the main site's images (FORKS.wait_for).
+2. Images. New images are encoded in a forked, niced process while the
+   content is checked and read (FORKS.start), waited for before the main
+   site's images are written (FORKS.wait_for).
 3. Writing. i18n_subsites builds the languages one inside the other: each
    site reads its content, runs the next language's site whole, then
    writes its own pages. Once the last subsite has read its content every
@@ -31,10 +29,7 @@ fails, or exits before waiting, stops every process still running
 parent's processes and exit handlers.
 
 Forked copies share the parent's memory until they change it. On two cores
-(N = 1,000 updates per language, 2026-12-04): checking takes 0.36 s instead
-of 0.53 s, parsing 0.9 s (the 3,000 updates alone take 1.2 s in one
-process), and writing the three languages about 2.8 s (rendering alone
-takes 5.4 s in one process).
+(N = 1,000): checking takes 0.36 s, not 0.53; parsing 0.9, not about 1.4.
 """
 
 import atexit
