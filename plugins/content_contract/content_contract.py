@@ -6,6 +6,7 @@ i18n_subsites). Here each mistake becomes one line naming the file and the
 field, all of them in one run, and the build stops before writing anything.
 """
 
+import contextlib
 import datetime
 import difflib
 import os
@@ -469,13 +470,16 @@ def _saved_check(settings, around: str) -> dict:
 
 def _save_check(settings, around: str, checked: dict) -> None:
     path = os.path.join(settings["CACHE_PATH"], CHECK_FILE)
+    # Builds of other folders may share the cache folder: each writes its own partial file.
+    partial = f"{path}.{os.getpid()}.partial"
     try:
         os.makedirs(settings["CACHE_PATH"], exist_ok=True)
-        with open(f"{path}.partial", "wb") as target:
+        with open(partial, "wb") as target:
             pickle.dump((around, checked), target, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(f"{path}.partial", path)
+        os.replace(partial, path)
     except OSError:
-        pass  # only the next build's time depends on it
+        with contextlib.suppress(OSError):
+            os.remove(partial)  # only the next build's time depends on it
 
 
 # Main sites checked when they were set up, whose first build is still to come.
