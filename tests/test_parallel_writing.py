@@ -72,12 +72,16 @@ def test_a_failure_while_a_copy_writes_a_subsite_fails_the_build_and_keeps_the_p
 
 
 def test_a_failure_in_the_main_site_stops_the_copies_writing_the_others(tmp_path):
-    content = small_corpus(tmp_path, updates=40)  # the copies are still writing when it fails
+    content = small_corpus(tmp_path, updates=40)
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)
     article = theme / "templates" / "article.html"
-    # Fails only for English pages, which the build process itself writes.
-    article.write_text("{% if DEFAULT_LANG == 'en' %}{{ no_such_helper() }}{% endif %}" + article.read_text())
+    # Fails only for English pages, which the build process itself writes at
+    # once; the copies' pages each take a while (about 10 ms), so that the
+    # copies are still writing when it fails, however fast the build gets.
+    article.write_text("{% if DEFAULT_LANG == 'en' %}{{ no_such_helper() }}{% endif %}"
+                       "{% if DEFAULT_LANG != 'en' %}{% for _ in range(100000) %}{% endfor %}{% endif %}"
+                       + article.read_text())
     result = subprocess.run([sys.executable, "-m", "pelican", str(content), "--settings", "pelicanconf.py",
                              "--output", str(tmp_path / "site"), "--cache-path", str(tmp_path / "cache"),
                              "--extra-settings", f'THEME="{theme}"', f'BUILD_DATE="{BUILD_DATE}"'],
