@@ -414,10 +414,10 @@ def check_content(settings, settings_digest: str | None = None) -> list[str]:
         if match := FILE_NAME.match(os.path.basename(path)):
             # Updates and events are both articles: one slug names one piece.
             key = ("articles" if section in settings["ARTICLE_PATHS"] else section, match["slug"], match["lang"])
+            shown = _shown(path, root)
             if key in seen:
-                problems.append(f"{_shown(path, root)}: slug: {match['slug']!r} in {match['lang']!r} "
-                                f"is also {seen[key]}")
-            seen.setdefault(key, _shown(path, root))
+                problems.append(f"{shown}: slug: {match['slug']!r} in {match['lang']!r} is also {seen[key]}")
+            seen.setdefault(key, shown)
     _CHECKED.clear()
     _CHECKED[around] = checked
     if todo:

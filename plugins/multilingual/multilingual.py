@@ -37,7 +37,6 @@ def join_url(base: str, path: str) -> str:
 def _join_url(base: str, path: str) -> str:
     if urlsplit(path).scheme or path.startswith(("#", "/")):
         return path
-    base = base or ""
     if urlsplit(base).scheme or base.startswith("/"):
         return urljoin(base.rstrip("/") + "/", path)
     joined = posixpath.normpath(posixpath.join(base or ".", path))

@@ -256,12 +256,12 @@ class Listed(list):
 
 def _with_listed_articles(generate, lists):
     @functools.wraps(generate)
-    def generate_pages(self, write):
+    def generate_listed(self, write):
         lists(self)
         return generate(self, write)
 
-    generate_pages.lists_articles = True
-    return generate_pages
+    generate_listed.lists_articles = True
+    return generate_listed
 
 
 def _tags_listed(generator) -> None:
@@ -308,7 +308,7 @@ def fork_safe_exit_handlers() -> None:
     atexit._clear()
 
 
-__all__ = ["RELIED_ON", "YAML_HEADER", "cached_parse", "compare_by_bytes", "file_stamp", "fork_safe_exit_handlers",
-           "i18n_main_lang", "linear_lists", "Listed",
-           "never_summarize", "process_translations", "open_cache", "open_output", "reader_cache", "relpath_to_site", "remember_source_paths",
+__all__ = ["RELIED_ON", "YAML_HEADER", "Listed", "cached_parse", "compare_by_bytes", "file_stamp",
+           "fork_safe_exit_handlers", "i18n_main_lang", "linear_lists", "never_summarize", "open_cache",
+           "open_output", "process_translations", "reader_cache", "relpath_to_site", "remember_source_paths",
            "replace_source_html", "source_digest", "source_html", "use_reader_cache", "written_files"]

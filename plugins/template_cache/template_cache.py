@@ -1,9 +1,9 @@
 """Compile each template once, not once per generator, language and build.
 
 Pelican gives every generator of every language its own Jinja environment,
-and each compiles base.html and its partials again, in every build: about
-half a second of a rebuild after one change, and of every save in the live
-preview. Here every environment keeps the compiled code in the main site's
+and each compiles base.html and its partials again, in every build (a
+rebuild after one change took 0.1 to 0.15 s less with this cache, at 1,000
+updates per language). Here every environment keeps the compiled code in the main site's
 cache folder (Jinja's FileSystemBytecodeCache, which checks each template's
 source against the checksum stored with its code).
 
