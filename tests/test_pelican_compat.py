@@ -98,3 +98,32 @@ def test_tag_and_category_lists_answer_in_as_lists_of_the_same_pieces():
     assert listed == [one, two] and isinstance(listed, list)
     assert one in listed and two in listed and other not in listed
     assert [piece for piece in [other, two, one] if piece in listed] == [two, one]
+
+
+def test_settled_urls_are_worked_out_once_per_piece_until_the_next_build():
+    """Before settle_urls a changed slug shows at once; after it, a piece's
+    URL is Pelican's, worked out once; override_url still wins; and a new
+    build (unsettle_urls) works it out again."""
+    from pelican.contents import Article
+    from pelican.settings import DEFAULT_CONFIG
+    from pelican.urlwrappers import Category
+
+    pelican_compat.remember_urls()
+    assert pelican_compat.source_digest("pelican.contents.Content._expand_settings") == \
+        pelican_compat.RELIED_ON["pelican.contents.Content._expand_settings"][0]
+    settings = {**DEFAULT_CONFIG, "DEFAULT_LANG": "en", "ARTICLE_URL": "{category}/{slug}.html"}
+    piece = Article("<p>x</p>", {"title": "A", "slug": "first", "category": Category("updates", settings)},
+                    settings=settings)
+    try:
+        piece.slug = "second"
+        assert piece.url == "updates/second.html"
+        pelican_compat.settle_urls()
+        assert piece.url == piece.url == "updates/second.html"
+        piece.slug = "third"  # too late: the build treats URLs as final from here on
+        assert piece.url == "updates/second.html"
+        piece.override_url = "../fa/updates/second.html"
+        assert piece.url == "../fa/updates/second.html"
+        del piece.override_url
+    finally:
+        pelican_compat.unsettle_urls()
+    assert piece.url == "updates/third.html"

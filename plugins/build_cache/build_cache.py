@@ -23,7 +23,7 @@ import os
 
 from local_dates import build_date
 from pelican import signals
-from pelican_compat import linear_lists, remember_source_paths
+from pelican_compat import linear_lists, remember_source_paths, remember_urls, settle_urls
 from pipeline import site_written, sites_written
 from site_rules import is_subsite
 
@@ -54,6 +54,7 @@ def start_build(pelican_obj) -> None:
 def get_writer(pelican_obj):
     """A subsite is written by a forked copy (processes.py); this process then writes nothing for it."""
     settings = pelican_obj.settings
+    settle_urls()  # every language's content is read and linked before the first writer is made
     if is_subsite(settings) and can_fork(settings) and not FORKS.fork_copy(settings["DEFAULT_LANG"]):
         return WrittenElsewhere
     return ReusingWriter
@@ -95,6 +96,7 @@ def date_empty_feed(context, feed) -> None:
 
 def register():
     remember_source_paths()
+    remember_urls()
     linear_lists()
     signals.initialized.connect(configure)
     signals.get_generators.connect(start_build)

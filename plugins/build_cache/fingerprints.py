@@ -14,6 +14,7 @@ import stat
 
 from pelican.contents import Content, Static
 from pelican.urlwrappers import URLWrapper
+from pelican_compat import unsettle_urls
 from site_caches import forget, in_memory
 
 # Settings that say where a build writes or what it may cache: they change
@@ -110,8 +111,9 @@ _SOURCE_DIGESTS = in_memory("source digests")
 
 
 def new_build() -> None:
-    """Forget the source digests of the previous build in this process."""
+    """Forget the source digests and settled URLs of the previous build in this process."""
     forget("source digests")
+    unsettle_urls()
 
 
 def source_digest(path: str) -> str:
