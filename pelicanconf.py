@@ -178,7 +178,8 @@ EDITOR = False
 # Order still matters where two plugins handle the same Pelican signal:
 # libyaml_reader replaces yaml_metadata's reader and markdown_engine
 # replaces libyaml_reader's, and the catalogs must be
-# compiled (ui_catalogs) before i18n_subsites installs them.
+# compiled (ui_catalogs) before i18n_subsites installs them. own_language
+# after build_cache is only faster (its docstring says why).
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "yaml_metadata",
@@ -198,6 +199,7 @@ PLUGINS = [
     "prisoners",
     "search_index",
     "build_cache",
+    "own_language",
     "digest",
     "editor",
     "posters",

@@ -7,8 +7,6 @@
   language switcher and the hreflang links both come from it.
 - Subsites publish their feeds under their own address (FEED_DOMAIN).
 - Section (category) names are shown in the reader's language.
-- Pelican's "several original items" warning is expected for partial
-  translations under i18n_subsites and is silenced; all others stay fatal.
 """
 
 import functools
@@ -19,7 +17,6 @@ from babel import Locale
 from babel.core import get_global
 from jinja2 import pass_context
 from pelican import signals
-from pelican_compat import never_summarize
 from site_caches import remembered
 from site_rules import languages, main_lang
 from ui_catalogs import ui_translations
@@ -136,8 +133,6 @@ def configure(pelican_obj):
     settings["FEED_DOMAIN"] = settings["SITEURL"]
     # Pages see SITEURL made relative; share links and previews need the address.
     settings.setdefault("SITE_ABSOLUTE_URL", settings["SITEURL"])
-    for originals in range(2, len(languages(settings)) + 1):
-        never_summarize("There are %s original (not translated) items %s: " + "\n%s" * originals)
 
 
 def add_template_helpers(generator):

@@ -7,8 +7,11 @@ Without care each variant gets its own look-alike tag page, and a piece
 tagged with two variants is listed twice on one. Here every tag is reduced
 to a canonical spelling before Pelican groups pieces by tag; pieces whose
 tags share a slug share the page, and the page shows the spelling used
-most (on a tie, the one of the oldest piece), so it does not change with
-the order files are read in.
+most across every language's pieces (on a tie, the one of the oldest
+piece), so it does not change with the order files are read in. Each site
+reads only its own language's pieces (own_language), so a tag is first
+named from its site's uses, then renamed once every site is read
+(`sites_read`, pipeline).
 """
 
 import collections
@@ -16,8 +19,9 @@ import re
 import unicodedata
 
 from pelican import signals
-from site_caches import remembered
 from pelican.urlwrappers import Tag
+from pipeline import sites_read
+from site_caches import in_memory, remembered
 from pelican.utils import slugify
 
 LETTERS = str.maketrans({
@@ -63,8 +67,12 @@ def display_names(spellings) -> dict[str, str]:
     return shown
 
 
+# Language → (its site's Tag per slug, ((date, source path), its (slug, spelling) uses) of each piece).
+USES = in_memory("tag uses")
+
+
 def unify_tags(generator) -> None:
-    """Give every piece of this language one Tag per topic, in its site-wide spelling."""
+    """Give every piece of this language one Tag per topic, in its site's spelling."""
     settings = generator.settings
     pieces = [piece for group in (generator.articles, generator.translations, generator.drafts,
                                   generator.drafts_translations, generator.hidden_articles,
@@ -78,7 +86,21 @@ def unify_tags(generator) -> None:
     for piece in pieces:
         piece.tags = [tags[slug] for slug in dict.fromkeys(slug for slug, _ in uses[id(piece)])]
         piece.metadata["tags"] = piece.tags
+    USES[settings["DEFAULT_LANG"]] = (tags, [((piece.date, piece.source_path), uses[id(piece)]) for piece in pieces])
+
+
+def name_across_sites(sites) -> None:
+    """Name each tag of every site with the spelling the pieces of all the languages use most."""
+    recorded = [USES[lang] for lang in sites if lang in USES]
+    read = sorted((piece for _, pieces in recorded for piece in pieces), key=lambda piece: piece[0])
+    shown = display_names(use for _, piece_uses in read for use in piece_uses)
+    for tags, _ in recorded:
+        for slug, tag in tags.items():
+            tag.slug = tag.slug  # kept (and its page) whatever the name
+            tag.name = shown[slug]
+    USES.clear()
 
 
 def register():
     signals.article_generator_pretaxonomy.connect(unify_tags)
+    sites_read.connect(name_across_sites)
