@@ -72,6 +72,17 @@ def indexed_part(text: str) -> str:
     return f'{text[:head]}<head><meta charset="utf-8">{title.group()}</head><body>{region.group()}</body></html>'
 
 
+# The copies live only while Pagefind reads them: in memory (tmpfs) where the
+# system has it, since making a file on this disk costs about 0.25 ms
+# (copies of one language at 1,000 updates: 0.43 s on disk, 0.14 s in memory).
+MEMORY_FOLDER = "/dev/shm"
+
+
+def copies_folder() -> str | None:
+    """Where the copies' temporary folder goes: MEMORY_FOLDER if usable, else the system's temporary folder."""
+    return MEMORY_FOLDER if os.access(MEMORY_FOLDER, os.W_OK | os.X_OK) else None
+
+
 def indexable_copy(source: str, target: str) -> bool:
     """Write the folded copy of the page at `source` to `target`, if search is to find it."""
     with open(source, encoding="utf-8") as page:
@@ -95,7 +106,7 @@ def index_site(pelican_obj) -> None:
     if previous and reuse_index(folder, previous, skip):
         return
     shutil.rmtree(os.path.join(folder, "pagefind"), ignore_errors=True)  # built in place: no stale fragments
-    with tempfile.TemporaryDirectory(prefix="iec-pagefind-") as copies:
+    with tempfile.TemporaryDirectory(prefix="iec-pagefind-", dir=copies_folder()) as copies:
         found = [page for page in _pages(folder, skip)
                  if indexable_copy(os.path.join(folder, page), os.path.join(copies, page))]
         if not found:
