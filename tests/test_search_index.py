@@ -3,6 +3,8 @@
 import json
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -21,17 +23,20 @@ def test_each_language_index_holds_exactly_its_own_pieces(site, lang, folder):
 def test_the_index_made_from_the_trimmed_copies_is_the_index_of_the_whole_pages(site, tmp_path):
     """The copies Pagefind reads keep only the language, the title and the
     marked region; its index (files named by their content) is the same as
-    from the whole pages."""
-    from search_index.search_index import BLOCK_END, INDEXED, _pages, fold
+    from the whole pages, written in the same order to the same kind of
+    folder (Pagefind numbers the pages in the order it finds them)."""
+    from search_index.search_index import BLOCK_END, INDEXED, _pages, copies_folder, fold
 
-    root, whole = site.output / "fa", tmp_path / "whole"
-    for page in _pages(str(root), set()):
-        text = (root / page).read_text(encoding="utf-8")
-        if INDEXED in text:
-            (whole / page).parent.mkdir(parents=True, exist_ok=True)
-            (whole / page).write_text(BLOCK_END.sub(r" </\1>", fold(text)), encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(whole), "--output-path", str(tmp_path / "index"),
-                    "--silent"], check=True)
+    root = site.output / "fa"
+    with tempfile.TemporaryDirectory(dir=copies_folder()) as folder:
+        whole = Path(folder)
+        for page in _pages(str(root), set()):
+            text = (root / page).read_text(encoding="utf-8")
+            if INDEXED in text:
+                (whole / page).parent.mkdir(parents=True, exist_ok=True)
+                (whole / page).write_text(BLOCK_END.sub(r" </\1>", fold(text)), encoding="utf-8")
+        subprocess.run([sys.executable, "-m", "pagefind", "--site", str(whole), "--output-path",
+                        str(tmp_path / "index"), "--silent"], check=True)
 
     def files(index):
         return sorted(str(path.relative_to(index)) for path in index.rglob("*") if path.is_file())
