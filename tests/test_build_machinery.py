@@ -392,6 +392,26 @@ def test_the_site_digest_reaches_translations_and_ends_on_a_translation_loop():
         assert site_digest(context("گفتگو")) != site_digest(context("صلح"))
 
 
+def test_a_pieces_metadata_is_digested_once_per_build_unless_it_names_a_piece():
+    """The other languages' sites reach a piece's metadata again through copies
+    of it (own_language): its digest is remembered until the next build, but not
+    for metadata naming another piece, which must be reached from every site."""
+    from pelican_compat import copy_content
+
+    new_build()
+    piece = article()
+    first = site_digest({"articles": [piece]})
+    assert site_digest({"articles": [copy_content(piece)]}) == first
+    piece.metadata["title"] = "Changed during the build"  # metadata is final once pages are written
+    assert site_digest({"articles": [piece]}) == first
+    new_build()
+    assert site_digest({"articles": [piece]}) != first
+    naming = article(slug="naming")
+    naming.metadata["related"] = article("Named", slug="named")
+    assert site_digest({"articles": [naming]}) == site_digest({"articles": [naming]})
+    new_build()
+
+
 def test_a_page_digest_follows_the_bodies_it_shows():
     site = site_digest({"SITENAME": "Campaign"})
     assert page_digest(site, "page", "a.html", {"article": article(body="<p>A</p>", summary="S")}) != \

@@ -111,8 +111,8 @@ _SOURCE_DIGESTS = in_memory("source digests")
 
 
 def new_build() -> None:
-    """Forget the source digests and settled URLs of the previous build in this process."""
-    forget("source digests")
+    """Forget the source digests, metadata digests and settled URLs of the previous build in this process."""
+    forget("source digests", "metadata digests")
     unsettle_urls()
 
 
@@ -150,7 +150,7 @@ def site_digest(context: dict, *inputs: str) -> str:
     while queue:
         content = queue.pop()
         fields = [name_of(content), getattr(content, "status", ""), repr(getattr(content, "in_default_lang", None)),
-                  stable(content.metadata, ref),
+                  metadata_digest(content.metadata, ref),
                   stable(getattr(content, "translations", []), ref),
                   stable({key: getattr(content, key) for key in ("override_url", "override_save_as")
                           if hasattr(content, key)}, ref)]
@@ -158,6 +158,25 @@ def site_digest(context: dict, *inputs: str) -> str:
             fields.append(body_digest(content))
         pieces.append(digest(*fields))
     return digest(*inputs, *parts, *sorted(pieces))
+
+
+# id of a piece's metadata → (the metadata, stable() of it), for the build under
+# way (see new_build): a piece's metadata is final once its pages are written,
+# and the other languages' sites reach it again through the copies of the
+# piece that are their pieces' translations (own_language), which share it.
+_METADATA = in_memory("metadata digests")
+
+
+def metadata_digest(metadata: dict, ref) -> str:
+    """stable(metadata, ref), worked out once per build for metadata that names no content object."""
+    known = _METADATA.get(id(metadata))
+    if known is not None and known[0] is metadata:
+        return known[1]
+    named = []
+    text = stable(metadata, lambda content: named.append(content) or ref(content))
+    if not named:  # one naming pieces must queue them for every site's digest
+        _METADATA[id(metadata)] = (metadata, text)
+    return text
 
 
 def page_digest(site: str, *parts, bodies: dict | None = None) -> str:
