@@ -523,6 +523,27 @@ def test_map_returns_each_chunks_result_in_order():
         assert Forks().map(_square_all, [[1, 2], [3], [], [4, 5]], 2) == [[1, 4], [9], [], [16, 25]]
 
 
+def test_a_build_that_runs_once_collects_no_cycles_and_the_live_preview_does(tmp_path):
+    """A one-off build keeps nearly every object it makes to its end; the
+    preview builds again in one process, so its garbage must be collected."""
+    import gc
+    from types import SimpleNamespace
+
+    from build_cache.build_cache import configure
+
+    def settings(keep):
+        return {"DEFAULT_LANG": "en", "CACHE_PATH": str(tmp_path), "LOAD_CONTENT_CACHE": False,
+                "KEEP_CONTENT_OBJECTS": keep}
+
+    try:
+        configure(SimpleNamespace(settings=settings(keep=True)))
+        assert gc.isenabled()
+        configure(SimpleNamespace(settings=settings(keep=False)))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_only_a_parallel_build_forks():
     assert can_fork({"PARALLEL_BUILD": True}) == hasattr(os, "fork")
     assert not can_fork({"PARALLEL_BUILD": False})
