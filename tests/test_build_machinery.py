@@ -245,6 +245,20 @@ def test_skipped_names_do_not_count_at_any_depth_and_other_names_do(tmp_path):
 # --- fingerprints: stable ---------------------------------------------------------------------
 
 
+def test_an_upgraded_package_changes_the_code_digest(tmp_path, monkeypatch):
+    from build_cache.fingerprints import code_digest, packages
+
+    site_packages = tmp_path / "site-packages"
+    (site_packages / "feedgenerator-2.1.0.dist-info").mkdir(parents=True)
+    monkeypatch.syspath_prepend(str(site_packages))
+    (tmp_path / "theme").mkdir()
+    settings = {"THEME": str(tmp_path / "theme"), "PLUGIN_PATHS": []}
+    before = code_digest(settings)
+    assert "feedgenerator-2.1.0.dist-info" in packages()
+    (site_packages / "feedgenerator-2.1.0.dist-info").rename(site_packages / "feedgenerator-2.2.0.dist-info")
+    assert code_digest(settings) != before
+
+
 def test_stable_does_not_depend_on_dict_order_but_does_on_list_order():
     assert stable({"a": 1, "b": [1, 2], "c": {"x": 1, "y": 2}}, by_name) == \
         stable({"c": {"y": 2, "x": 1}, "b": [1, 2], "a": 1}, by_name)
