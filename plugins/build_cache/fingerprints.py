@@ -6,7 +6,6 @@ changes from run to run without changing the output.
 """
 
 import datetime
-import functools
 import hashlib
 import os
 import stat
