@@ -14,8 +14,8 @@ the files without a saved result are checked in forked workers, FORKS.map):
 3. Writing. i18n_subsites builds the languages one inside the other: each
    site reads its content, runs the next language's site whole, then
    writes its own pages. Once the last subsite has read its content every
-   language's context is complete (i18n_subsites links the translations
-   then), so when a subsite asks for its writer (Pelican's get_writer),
+   language's context is complete (own_language and i18n_subsites link the
+   translations then), so when a subsite asks for its writer (Pelican's get_writer),
    FORKS.fork_copy forks a copy that writes it, while the parent gets a
    writer that writes nothing and goes on to the next language, and
    finally writes the main site. The copy sends `site_written` for its
