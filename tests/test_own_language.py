@@ -69,12 +69,14 @@ def test_each_piece_gets_copies_of_its_versions_from_the_other_sites_in_the_same
     for translation in persian.translations:
         native = made[translation.lang]["published"]
         assert translation is not native and translation.title == native.title
-        assert translation.status == "published" and type(translation) is Article
+        assert translation.status == "published" and type(translation) is Article and translation.translations == []
         translation.override_url = "../x.html"  # as i18n_subsites points a copy at its own site
         assert not hasattr(native, "override_url")
     assert [t.lang for t in made["en"]["draft"].translations] == ["fa", "es"]
     assert all(t.status == "draft" for t in made["en"]["draft"].translations)
     assert only_persian.translations == []
+    english_copies = [t for t in persian.translations + made["es"]["published"].translations if t.lang == "en"]
+    assert len(english_copies) == 2 and english_copies[0] is not english_copies[1]  # each pointed from its own site
     assert [t.lang for t in page["en"].translations] == ["fa"] and type(page["en"].translations[0]) is Page
 
 

@@ -81,8 +81,14 @@ def link_versions(sites: dict) -> None:
                     group = versions.setdefault(getattr(piece, key, None) if key else id(piece), [])
                     group.append(piece)
             for group in versions.values():
+                # One copy per piece that shows it, since i18n_subsites points
+                # each at the other site from the site that shows it. A copy's
+                # own translations are empty: no page shows a translation's
+                # translations, and a site's digest then reaches each version
+                # once, whatever order the sites come in.
                 for piece in group:
-                    piece.translations = [copy_content(other) for other in group if other is not piece]
+                    piece.translations = [copy_content(other, translations=[]) for other in group
+                                          if other is not piece]
 
 
 def record_site(generators) -> None:
