@@ -105,3 +105,12 @@ def test_a_tag_is_spelled_the_way_all_the_languages_use_it_most():
     assert [t.name for t in pieces["fa"][0].tags] == ["Evin Prison", "زندان اوین"]
     assert [t.slug for t in pieces["fa"][0].tags] == slugs  # the same tag pages, whatever the name
     assert pieces["es"][0].tags[0].name == "Evin Prison"
+
+
+def test_versions_are_told_apart_by_the_translation_id_as_pelican_reads_it():
+    from own_language.own_language import translation_key
+
+    one, other = piece(Article, "visit", "en"), piece(Article, "visit", "fa")
+    assert translation_key("slug")(one) == translation_key("slug")(other) == "visit"
+    assert translation_key(("slug", "lang"))(one) != translation_key(("slug", "lang"))(other)
+    assert translation_key(None)(one) != translation_key(None)(other)

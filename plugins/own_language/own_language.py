@@ -25,6 +25,7 @@ pools of workers instead of one.
 """
 
 import os
+from operator import attrgetter
 
 from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
@@ -68,6 +69,14 @@ def list_own_files(generator) -> None:
     generator.get_files = get_own_files
 
 
+def translation_key(translation_id):
+    """What tells a piece's versions apart, as Pelican's process_translations
+    reads the setting: an attribute, several, or none (each piece on its own)."""
+    if not translation_id:
+        return id
+    return attrgetter(*([translation_id] if isinstance(translation_id, str) else translation_id))
+
+
 def link_versions(sites: dict) -> None:
     """Give every piece of `sites` (language → its generators) copies of its
     versions in the other languages' sites as its translations."""
@@ -76,10 +85,9 @@ def link_versions(sites: dict) -> None:
         for name in names:
             versions = {}
             for generator in generators:
-                key = generator.settings[TRANSLATION_IDS[kind]]
+                key = translation_key(generator.settings[TRANSLATION_IDS[kind]])
                 for piece in getattr(generator, name, []):
-                    group = versions.setdefault(getattr(piece, key, None) if key else id(piece), [])
-                    group.append(piece)
+                    versions.setdefault(key(piece), []).append(piece)
             for group in versions.values():
                 # One copy per piece that shows it, since i18n_subsites points
                 # each at the other site from the site that shows it. A copy's
