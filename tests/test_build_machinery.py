@@ -6,6 +6,7 @@ where forking is what is tested. The whole file runs in about a second."""
 import contextlib
 import functools
 import importlib
+import json
 import os
 import queue
 import re
@@ -22,10 +23,11 @@ from pelican.settings import DEFAULT_CONFIG
 from pelican.urlwrappers import Tag
 
 from build_cache import fingerprints
-from build_cache.fingerprints import (PLACE_SETTINGS, file_digest, new_build, output_digests, page_digest,
-                                      site_digest, source_digest, stable, tree_digest)
+from build_cache.fingerprints import (PLACE_SETTINGS, KnownDigests, file_digest, new_build, output_digests,
+                                      page_digest, site_digest, source_digest, stable, tree_digest)
 from build_cache.processes import Forks, can_fork
 from build_cache.writer import ReusingWriter, previous_site_path
+from waiting import settled
 
 sb = importlib.import_module("site_build.site_build")
 
@@ -128,6 +130,80 @@ def test_file_digest_follows_a_symbolic_link_to_its_bytes(tmp_path):
     write(tmp_path / "target.md", b"bytes")
     os.symlink("target.md", tmp_path / "link.md")
     assert file_digest(str(tmp_path / "link.md")) == file_digest(str(tmp_path / "target.md"))
+
+
+# --- fingerprints: KnownDigests -----------------------------------------------------------
+
+
+def test_known_digests_read_a_file_again_only_once_its_status_changed(tmp_path):
+    path = tmp_path / "update.en.md"
+    write(path, b"title: One\n")
+    settled(path)
+    known = KnownDigests()
+    assert known.digest(str(path)) == file_digest(str(path)) and known.read == 1
+    assert known.digest(str(path)) == file_digest(str(path)) and known.read == 1  # from memory
+    os.utime(path)  # the same bytes, another status: read again, the same digest
+    assert known.digest(str(path)) == file_digest(str(path)) and known.read == 2
+
+
+def test_known_digests_see_a_file_changed_in_place_with_its_size_and_time_put_back(tmp_path):
+    path = tmp_path / "index.html"
+    write(path, b"<title>One</title>")
+    settled(path)
+    known = KnownDigests()
+    first = known.digest(str(path))
+    rewrite_keeping_time(path, b"<TITLE>One</TITLE>")  # same inode, size and modification time
+    assert known.digest(str(path)) == file_digest(str(path)) != first
+
+
+def test_known_digests_do_not_remember_a_file_read_within_a_tick_of_its_change(tmp_path):
+    path = tmp_path / "index.html"
+    write(path, b"<title>One</title>")
+    known = KnownDigests()
+    first = known.digest(str(path))  # just written: a change within the same tick could keep its status
+    status = os.stat(path)
+    with open(path, "r+b") as target:
+        target.write(b"<TITLE>One</TITLE>")
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert known.digest(str(path)) == file_digest(str(path)) != first
+    assert known.read == 2
+
+
+def test_known_digests_saved_keep_what_was_asked_under_its_key_and_a_damaged_file_is_ignored(tmp_path):
+    staged, gone = tmp_path / ".site-building" / "index.html", tmp_path / "gone.html"
+    for path in (staged, gone):
+        write(path, path.name)
+        settled(path)
+    saved = tmp_path / "cache" / "known.json"
+    known = KnownDigests()
+    known.digest(str(gone))
+    known.save(str(saved))
+    again = KnownDigests.load(str(saved))
+    again.digest(str(staged), key=str(tmp_path / "site" / "index.html"))  # once the staging folder is the site
+    again.save(str(saved))
+    assert list(json.loads(saved.read_text())) == [str(tmp_path / "site" / "index.html")]
+    saved.write_text('{"%s": [1, 2]}' % staged)  # not what save writes
+    damaged = KnownDigests.load(str(saved))
+    assert damaged.digest(str(staged)) == file_digest(str(staged)) and damaged.read == 1
+    saved.write_text("not json")
+    assert KnownDigests.load(str(saved)).entries == {}
+
+
+def test_output_and_tree_digests_with_known_digests_equal_those_read_from_the_bytes(tmp_path):
+    site = tmp_path / "site"
+    for name in ("index.html", "fa/index.html", "es/feeds/all.atom.xml"):
+        write(site / name, name)
+    os.symlink("index.html", site / "home.html")
+    for name in ("index.html", "fa/index.html", "es/feeds/all.atom.xml"):
+        settled(site / name)
+    known = KnownDigests()
+    assert output_digests(str(site), known) == output_digests(str(site))
+    assert known.read == 3  # each file once; the link counts by its target's name
+    assert tree_digest(str(site), known=known) == tree_digest(str(site))
+    assert known.read == 4  # the link followed, as Pelican follows it
+    rewrite_keeping_time(site / "fa" / "index.html", b"FA/INDEX.HTML")
+    assert output_digests(str(site), known) == output_digests(str(site))
+    assert tree_digest(str(site), known=known) == tree_digest(str(site))
 
 
 def test_the_first_source_digest_stands_for_the_build_until_a_new_build(tmp_path):

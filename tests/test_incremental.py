@@ -1,6 +1,7 @@
 """Incremental builds: after any kind of edit, reusing the previous build gives
 exactly the site a build from scratch gives, and unchanged pages are reused."""
 
+import importlib
 import io
 import json
 import os
@@ -8,13 +9,16 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from conftest import BUILD_DATE, ROOT, differences, run_build
+from conftest import BUILD_DATE, ROOT, differences, request_for, run_build
 from site_build import pelican_environment
 from sites import EDITS, append, corpus_and_theme, reference_build, small_corpus
+from waiting import settled
 
+sb = importlib.import_module("site_build.site_build")
 
 
 @pytest.fixture(scope="module")
@@ -175,6 +179,28 @@ def test_a_build_with_nothing_changed_writes_again_what_was_deleted_or_altered_i
     whole = run_build(output, content=content)
     assert whole.status == 0 and "Nothing changed" not in whole.log
     assert differences(tmp_path / "as-built", output) == []
+
+
+def test_a_second_check_of_an_unchanged_site_reads_no_file_and_still_finds_one_altered_in_place(tmp_path):
+    from build_cache.fingerprints import KnownDigests
+
+    content = small_corpus(tmp_path, updates=3)
+    output = tmp_path / "site"
+    assert run_build(output, content=content).status == 0
+    settled(*(path for root in (output, content) for path in root.rglob("*") if path.is_file()))
+    assert "Nothing changed" in run_build(output, content=content).log
+    request = request_for(output, content=content)
+    settings = request.read_settings()
+    stamp = sb._stamp_path(settings, str(output.resolve()))
+    known = KnownDigests.load(sb._known_path(stamp))
+    assert sb.build_inputs(settings, request.settings_file, known) == (tmp_path / "site-cache" / "builds" /
+                                                                       os.path.basename(stamp)).read_text()
+    recorded = json.loads(Path(sb._manifest_path(stamp)).read_text())
+    assert len(recorded) > 100 and sb._differing_files(str(output.resolve()), recorded, known) == []
+    assert known.read == 0
+    alter_keeping_size_and_times(output / "updates" / "update-1.html")
+    assert sb._differing_files(str(output.resolve()), recorded, known) == ["updates/update-1.html"]
+    assert known.read == 1
 
 
 def test_an_altered_output_page_is_not_reused_by_the_next_build(tmp_path):

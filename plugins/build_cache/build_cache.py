@@ -14,7 +14,9 @@
 
 "Changed" always means other bytes (fingerprints.source_digest, file_digest),
 never another modification time: a checkout, a copy or an editor may keep
-the time of a file it changes, or put it back.
+the time of a file it changes, or put it back. site_build's check of the
+sources and of the output reads again only the files whose status, change
+time included, is not as when they were last read (fingerprints.KnownDigests).
 """
 
 import datetime

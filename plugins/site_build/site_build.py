@@ -14,7 +14,9 @@ removes the staging and retired folders a killed build left behind.
 Each build records what it wrote (relative path → digest of the bytes) in
 the cache folder beside its stamp, and the next build checks the folder
 against that record before it says "Nothing changed" or reuses any file:
-a deleted or altered file makes it build every page again.
+a deleted or altered file makes it build every page again. The check reads
+again only the files whose status changed since they were last read
+(fingerprints.KnownDigests, kept beside the stamp).
 
 Writers read the failure, not a Python traceback: content problems arrive as
 one line each from the content contract, and any other failure is reduced
@@ -104,16 +106,22 @@ def build(request: BuildRequest) -> int:
 
 
 def _build(request: BuildRequest, lock) -> int:
-    from build_cache.fingerprints import output_digests
+    from build_cache.fingerprints import KnownDigests, output_digests
 
     output, overrides = request.output, dict(request.settings)
     inputs = stamp = None
     settings = _settings(request)
     if request.reuse:
-        inputs, stamp = build_inputs(settings, request.settings_file), _stamp_path(settings, output)
+        stamp = _stamp_path(settings, output)
+        # The digests of the sources and of the output as last read: a file is
+        # read again only where its status changed.
+        known = KnownDigests.load(_known_path(stamp))
+        inputs = build_inputs(settings, request.settings_file, known)
         present = os.path.isdir(output)
-        differing = _differing_files(output, _read_json(_manifest_path(stamp), dict)) if present else []
+        differing = _differing_files(output, _read_json(_manifest_path(stamp), dict), known) if present else []
         if present and not differing and _read(stamp) == inputs:
+            if known.read:
+                known.save(_known_path(stamp))
             print(f"Nothing changed since the last build of {output}.")
             return 0
         # The pages' records are kept for the next build in any case; none of
@@ -147,10 +155,11 @@ def _build(request: BuildRequest, lock) -> int:
         if result.returncode == 0:
             if stamp:
                 manifest = _manifest_path(stamp)
-                _write(f"{manifest}.partial", json.dumps(output_digests(staging), sort_keys=True))
+                _write(f"{manifest}.partial", json.dumps(output_digests(staging, known, site=output), sort_keys=True))
             _replace(staging, output)
             if stamp:
                 os.replace(f"{manifest}.partial", manifest)
+                known.save(_known_path(stamp))
                 _write(stamp, inputs)
             log = result.stdout + result.stderr
             sys.stdout.write(log if request.verbose else without_pelican_totals(log))
@@ -223,14 +232,15 @@ def _pieces(number: int, section: str) -> str:
 UNRECORDED = ["(no record of the last build)"]
 
 
-def _differing_files(output: str, recorded: dict | None) -> list[str]:
+def _differing_files(output: str, recorded: dict | None, known=None) -> list[str]:
     """The files of `output` that are not what the last build wrote (missing,
-    extra or other bytes), sorted; UNRECORDED without a record."""
+    extra or other bytes), sorted; UNRECORDED without a record. `known`:
+    fingerprints.KnownDigests of the files as last read."""
     from build_cache.fingerprints import output_digests
 
     if recorded is None:
         return UNRECORDED
-    found = output_digests(output)
+    found = output_digests(output, known)
     return sorted(name for name in set(found) | set(recorded) if found.get(name) != recorded.get(name))
 
 
@@ -289,16 +299,17 @@ def preview_command(request: BuildRequest, port: int = 8000) -> tuple[list[str],
     return command, pelican_environment(request)
 
 
-def build_inputs(settings, settings_file: str) -> str:
+def build_inputs(settings, settings_file: str, known=None) -> str:
     """A digest of everything a build reads: settings (their values and the
     files that set them), content, theme, plugins, installed packages and the
-    day it describes."""
+    day it describes. `known`: fingerprints.KnownDigests of the files as last read."""
     from build_cache.fingerprints import PLACE_SETTINGS, code_digest, digest, name_of, stable, tree_digest
     from local_dates import build_date
 
     values = {key: value for key, value in settings.items() if key not in PLACE_SETTINGS}
-    return digest(stable(values, name_of), tree_digest(*_config_modules(settings_file)), tree_digest(settings["PATH"]),
-                  code_digest(settings), build_date(settings).isoformat())
+    return digest(stable(values, name_of), tree_digest(*_config_modules(settings_file), known=known),
+                  tree_digest(settings["PATH"], known=known), code_digest(settings, known),
+                  build_date(settings).isoformat())
 
 
 def _settings(request: BuildRequest) -> dict:
@@ -341,6 +352,11 @@ def _stamp_path(settings, output: str) -> str:
 def _manifest_path(stamp: str) -> str:
     """Where the record of what the build wrote is kept: beside its stamp."""
     return f"{stamp}.files.json"
+
+
+def _known_path(stamp: str) -> str:
+    """Where the digests of its sources and output as last read are kept: beside its stamp."""
+    return f"{stamp}.known.json"
 
 
 def _read_json(path: str, kind: type):
