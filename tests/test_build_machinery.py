@@ -27,6 +27,7 @@ from build_cache.fingerprints import (PLACE_SETTINGS, KnownDigests, file_digest,
                                       page_digest, site_digest, source_digest, stable, tree_digest)
 from build_cache.processes import Forks, can_fork
 from build_cache.writer import ReusingWriter, previous_site_path
+from site_caches import forget
 from waiting import settled
 
 sb = importlib.import_module("site_build.site_build")
@@ -733,6 +734,35 @@ def test_a_previous_file_altered_with_its_time_put_back_is_rendered_again(tmp_pa
     assert builds.produced == [b"genuine"]
     assert open(os.path.join(second.output_path, "calendar.ics"), "rb").read() == b"genuine"
     assert inode(os.path.join(second.output_path, "calendar.ics")) != inode(builds.site / "calendar.ics")
+
+
+def read_by_site_build(builds, *names) -> None:
+    """Save KnownDigests of the site's files `names` as site_build's check does before a build."""
+    paths = [str(builds.site / name) for name in names]
+    settled(*paths)
+    known = KnownDigests()
+    for path in paths:
+        known.digest(path)
+    known.save(fingerprints.known_digests_path(builds.settings["CACHE_PATH"], str(builds.site)))
+    forget("known digests")  # as a new build process starts
+
+
+def test_the_writer_trusts_site_build_s_reading_of_a_file_whose_status_did_not_change(tmp_path):
+    builds = Builds(tmp_path)
+    builds.build({"calendar.ics": b"genuine"})
+    read_by_site_build(builds, "calendar.ics")
+    second = builds.generate({"calendar.ics": b"genuine"})
+    assert builds.produced == [] and second.reused == 1 and second.known.read == 0
+
+
+def test_a_previous_file_altered_with_its_time_put_back_after_site_build_read_it_is_rendered_again(tmp_path):
+    builds = Builds(tmp_path)
+    builds.build({"calendar.ics": b"genuine"})
+    read_by_site_build(builds, "calendar.ics")
+    rewrite_keeping_time(builds.site / "calendar.ics", b"altered")
+    second = builds.generate({"calendar.ics": b"genuine"})
+    assert builds.produced == [b"genuine"] and second.reused == 0
+    assert open(os.path.join(second.output_path, "calendar.ics"), "rb").read() == b"genuine"
 
 
 def test_a_previous_file_deleted_is_rendered_again(tmp_path):

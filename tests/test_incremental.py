@@ -182,7 +182,7 @@ def test_a_build_with_nothing_changed_writes_again_what_was_deleted_or_altered_i
 
 
 def test_a_second_check_of_an_unchanged_site_reads_no_file_and_still_finds_one_altered_in_place(tmp_path):
-    from build_cache.fingerprints import KnownDigests
+    from build_cache.fingerprints import KnownDigests, known_digests_path
 
     content = small_corpus(tmp_path, updates=3)
     output = tmp_path / "site"
@@ -192,7 +192,7 @@ def test_a_second_check_of_an_unchanged_site_reads_no_file_and_still_finds_one_a
     request = request_for(output, content=content)
     settings = request.read_settings()
     stamp = sb._stamp_path(settings, str(output.resolve()))
-    known = KnownDigests.load(sb._known_path(stamp))
+    known = KnownDigests.load(known_digests_path(settings["CACHE_PATH"], str(output.resolve())))
     assert sb.build_inputs(settings, request.settings_file, known) == (tmp_path / "site-cache" / "builds" /
                                                                        os.path.basename(stamp)).read_text()
     recorded = json.loads(Path(sb._manifest_path(stamp)).read_text())

@@ -162,6 +162,27 @@ class KnownDigests:
         return found
 
 
+def known_digests_path(cache_path: str, output: str) -> str:
+    """Where the KnownDigests of the sources and the output of the builds of
+    `output` are kept: site_build saves them once it checked both, and the
+    writers read them to check the pages they take from the last build."""
+    return os.path.join(cache_path, "builds", f"{digest(output)}.known.json")
+
+
+# Path → the KnownDigests loaded from it: a process that builds again (the
+# live preview) keeps what it read for its next build.
+_KNOWN = in_memory("known digests")
+
+
+def known_digests(cache_path: str, output: str) -> KnownDigests:
+    """The KnownDigests saved for `output` (known_digests_path), loaded once per process."""
+    path = known_digests_path(cache_path, output)
+    known = _KNOWN.get(path)
+    if known is None:
+        known = _KNOWN[path] = KnownDigests.load(path)
+    return known
+
+
 def bytes_digest(data: bytes) -> str:
     """The digest of `data`: how every cache of the build tells bytes apart."""
     return FILE_HASH(data).hexdigest()

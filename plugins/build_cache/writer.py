@@ -5,7 +5,9 @@ of the bytes of the file written for it. In the next build, a page whose
 digest is the same, and whose file in the previous output still holds
 exactly those bytes, is linked from there instead of rendered. Any doubt
 means rendering: a missing record, a file changed or deleted since (even
-with its modification time put back), a failed earlier build.
+with its modification time put back: a file is read again unless its
+status, change time included, is as when it was last read), a failed
+earlier build.
 """
 
 import logging
@@ -21,7 +23,7 @@ from pelican.writers import Writer
 from pelican_compat import open_output, written_files
 from site_rules import main_site_path
 
-from .fingerprints import code_digest, digest, file_digest, name_of, page_digest, site_digest, stable
+from .fingerprints import code_digest, digest, file_digest, known_digests, name_of, page_digest, site_digest, stable
 
 # Under "pelican" so that `pelican --verbose` shows this plugin's progress too.
 logger = logging.getLogger(f"pelican.plugins.{__name__}")
@@ -58,6 +60,9 @@ class ReusingWriter(Writer):
                     self.previous_records = pickle.load(source)
             except Exception:  # noqa: BLE001 - any unreadable record only means rendering everything
                 self.previous_records = {}
+        # The digests of the previous output's files as site_build last read them.
+        self.known = known_digests(os.path.abspath(main_site_path(self.settings, "CACHE_PATH")),
+                                   self.settings["PREVIOUS_OUTPUT_PATH"]) if self.previous_records else None
         self.records = {}
         self.reused = self.rendered = 0
         self._sites, self._bodies = {}, {}
@@ -80,8 +85,9 @@ class ReusingWriter(Writer):
             return False
         sources = [os.path.join(self.previous, name) for name in files]
         try:
-            # Read, not stat: a file can be changed and its time put back.
-            if any(file_digest(source) != expected for source, expected in zip(sources, files.values())):
+            # Read again where its status changed: a file can be changed and
+            # its modification time put back, not its change time.
+            if any(self.known.digest(source) != expected for source, expected in zip(sources, files.values())):
                 return False
             for source, target in zip(sources, targets):
                 if os.path.abspath(source) == target:

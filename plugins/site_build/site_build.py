@@ -16,7 +16,7 @@ the cache folder beside its stamp, and the next build checks the folder
 against that record before it says "Nothing changed" or reuses any file:
 a deleted or altered file makes it build every page again. The check reads
 again only the files whose status changed since they were last read
-(fingerprints.KnownDigests, kept beside the stamp).
+(fingerprints.KnownDigests, kept in the cache folder).
 
 Writers read the failure, not a Python traceback: content problems arrive as
 one line each from the content contract, and any other failure is reduced
@@ -106,7 +106,7 @@ def build(request: BuildRequest) -> int:
 
 
 def _build(request: BuildRequest, lock) -> int:
-    from build_cache.fingerprints import KnownDigests, output_digests
+    from build_cache.fingerprints import KnownDigests, known_digests_path, output_digests
 
     output, overrides = request.output, dict(request.settings)
     inputs = stamp = None
@@ -115,13 +115,14 @@ def _build(request: BuildRequest, lock) -> int:
         stamp = _stamp_path(settings, output)
         # The digests of the sources and of the output as last read: a file is
         # read again only where its status changed.
-        known = KnownDigests.load(_known_path(stamp))
+        known_path = known_digests_path(settings["CACHE_PATH"], output)
+        known = KnownDigests.load(known_path)
         inputs = build_inputs(settings, request.settings_file, known)
         present = os.path.isdir(output)
         differing = _differing_files(output, _read_json(_manifest_path(stamp), dict), known) if present else []
+        if known.read:  # for the writers, which check the files they take from the last build
+            known.save(known_path)
         if present and not differing and _read(stamp) == inputs:
-            if known.read:
-                known.save(_known_path(stamp))
             print(f"Nothing changed since the last build of {output}.")
             return 0
         # The pages' records are kept for the next build in any case; none of
@@ -159,7 +160,7 @@ def _build(request: BuildRequest, lock) -> int:
             _replace(staging, output)
             if stamp:
                 os.replace(f"{manifest}.partial", manifest)
-                known.save(_known_path(stamp))
+                known.save(known_path)
                 _write(stamp, inputs)
             log = result.stdout + result.stderr
             sys.stdout.write(log if request.verbose else without_pelican_totals(log))
@@ -352,11 +353,6 @@ def _stamp_path(settings, output: str) -> str:
 def _manifest_path(stamp: str) -> str:
     """Where the record of what the build wrote is kept: beside its stamp."""
     return f"{stamp}.files.json"
-
-
-def _known_path(stamp: str) -> str:
-    """Where the digests of its sources and output as last read are kept: beside its stamp."""
-    return f"{stamp}.known.json"
 
 
 def _read_json(path: str, kind: type):
