@@ -219,13 +219,15 @@ def test_an_altered_output_page_is_not_reused_by_the_next_build(tmp_path):
 # Pelican building again in one process, as `invoke serve` does on every save:
 # one build for each line read.
 REBUILDS = """
-import json, sys
+import gc, json, sys
 from pelican import Pelican
+from pelican.contents import Content
 from pelican.settings import read_settings
 pelican = Pelican(read_settings("pelicanconf.py", override=json.loads(sys.argv[1])))
 for _ in sys.stdin:
     pelican.run()
-    print("BUILT", flush=True)
+    gc.collect()
+    print("BUILT", sum(isinstance(o, Content) for o in gc.get_objects()), flush=True)
 """
 
 
@@ -243,11 +245,13 @@ class Rebuilds:
                                         stderr=subprocess.STDOUT, text=True)
 
     def build(self) -> str:
+        """Build; Pelican's log. `live` is then the number of content objects alive in the process."""
         self.process.stdin.write("\n")
         self.process.stdin.flush()
         log = []
         for line in self.process.stdout:
-            if line.strip() == "BUILT":
+            if line.startswith("BUILT "):
+                self.live = int(line.split()[1])
                 return "".join(log)
             log.append(line)
         raise AssertionError("".join(log[-60:]))
@@ -284,6 +288,18 @@ def test_building_again_in_one_process_writes_again_a_page_altered_with_its_time
     append(content / "updates" / "update-0.en.md", "\nA new paragraph.\n")
     process.build()
     assert page.read_bytes() == as_built
+
+
+def test_building_again_in_one_process_keeps_no_content_object_of_an_earlier_build(rebuilds):
+    # Pelican memoizes every object's HTML for the life of the process; each
+    # build makes objects of its own, so each save used to keep its objects alive.
+    process, content = rebuilds
+    live = []
+    for save in range(4):
+        append(content / "updates" / "update-0.en.md", f"\nSave {save}.\n")
+        process.build()
+        live.append(process.live)
+    assert live[1] == live[2] == live[3], live
 
 
 def deleted_piece(content):

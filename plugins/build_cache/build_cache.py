@@ -26,7 +26,8 @@ import os
 
 from local_dates import build_date
 from pelican import signals
-from pelican_compat import linear_lists, remember_source_paths, remember_urls, settle_urls
+from pelican_compat import (linear_lists, remember_content_in_registry, remember_source_paths, remember_urls,
+                            settle_urls)
 from pipeline import site_written, sites_written
 from site_rules import is_subsite
 
@@ -106,6 +107,7 @@ def date_empty_feed(context, feed) -> None:
 
 
 def register():
+    remember_content_in_registry()
     remember_source_paths()
     remember_urls()
     linear_lists()

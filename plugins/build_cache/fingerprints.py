@@ -195,8 +195,11 @@ _SOURCE_DIGESTS = in_memory("source digests")
 
 
 def new_build() -> None:
-    """Forget the source digests, metadata digests and settled URLs of the previous build in this process."""
-    forget("source digests", "metadata digests")
+    """Forget what the previous build in this process worked out about its
+    files and objects: source and metadata digests, settled URLs, and the
+    HTML Pelican made for its objects (which no later build reuses: each
+    makes objects of its own)."""
+    forget("source digests", "metadata digests", "content html", "summary html")
     unsettle_urls()
 
 

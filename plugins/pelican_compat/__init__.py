@@ -72,6 +72,9 @@ RELIED_ON = {
         ("5b963ce7", "makes the page body from _content (links replaced); source_html reads it"),
     "pelican.contents.Content.get_summary":
         ("4a3c3104", "makes the summary from _summary, or cuts it from the body; source_html reads it"),
+    "pelican.utils.memoized":
+        ("e17e76fd", "keeps each call's result in its `cache` dictionary, keyed by the arguments (the object"
+                     " first), for the life of the process; remember_content_in_registry gives it a registered one"),
     "pelican.plugins.i18n_subsites.i18n_subsites.initialize_dbs": ("cc354d4e", "keeps the main language in _MAIN_LANG"),
     "pelican.plugins.yaml_metadata.yaml_metadata.YAMLMetadataReader.read":
         ("9f424d1d", "markdown_engine.MarkdownItReader.read follows it, with its own Markdown engine"),
@@ -184,6 +187,20 @@ def copy_content(piece: Content, **changes) -> Content:
     duplicate = object.__new__(type(piece))
     duplicate.__dict__.update(piece.__dict__, **changes)
     return duplicate
+
+
+def remember_content_in_registry() -> None:
+    """Pelican memoizes get_content and get_summary for each (content object,
+    site URL) for the life of the process, holding every object it was asked
+    about. A process that builds again (the live preview) makes new objects
+    in every build, so each build's objects stayed alive in those caches: at
+    1,000 updates, 19 MiB more after every save (178 to 385 MiB in twelve).
+    Kept in the registry instead ("content html", "summary html"), they are
+    forgotten with the other caches of a build (new_build): 184 MiB after
+    every save."""
+    for method, name in (("get_content", "content html"), ("get_summary", "summary html")):
+        memo = vars(Content)[method]
+        memo.cache = in_memory(name)  # memoized.__call__ reads self.cache on every call
 
 
 # --- Writing ------------------------------------------------------------------------------
@@ -359,6 +376,6 @@ def fork_safe_exit_handlers() -> None:
 
 __all__ = ["RELIED_ON", "YAML_HEADER", "Listed", "cached_parse", "compare_by_bytes", "copy_content", "file_stamp",
            "fork_safe_exit_handlers", "i18n_main_lang", "linear_lists", "open_cache",
-           "open_output", "process_translations", "reader_cache", "relpath_to_site", "remember_source_paths",
-           "remember_urls", "settle_urls", "unsettle_urls",
+           "open_output", "process_translations", "reader_cache", "relpath_to_site", "remember_content_in_registry",
+           "remember_source_paths", "remember_urls", "settle_urls", "unsettle_urls",
            "replace_source_html", "source_digest", "source_html", "use_reader_cache", "written_files"]
