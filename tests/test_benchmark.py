@@ -2,7 +2,7 @@
 
 from conftest import differences, report, run_build
 
-from benchmarks.bench import hugo_executable, hugo_pages_missing, run
+from benchmarks.bench import PREVIEW, RECORDED, Figures, hugo_executable, hugo_pages_missing, run, targets_table
 from benchmarks.corpus import make_corpus
 
 
@@ -75,3 +75,20 @@ def test_hugo_pages_are_counted_per_piece_and_language(tmp_path):
     (output / "es" / "pages").mkdir(parents=True)
     (output / "es" / "pages" / "about.html").write_text("", encoding="utf-8")
     assert hugo_pages_missing(corpus, output) == ["fa/updates/update-0.html"]
+
+
+def _targets(stock_cold: float, warm: float) -> dict[str, list[str]]:
+    """targets_table at N = 1,000 for a run whose stock cold build took `stock_cold` s and the project's warm `warm` s."""
+    stock = {name: Figures(stock_cold, 150_000, stock_cold, 1.0) for name in ("cold", "warm", "one change")}
+    project = {"cold": Figures(stock_cold / 2, 100_000, 1.0, 1.0), "warm": Figures(warm, 50_000, warm, 0.1),
+               "one change": Figures(3.0, 100_000, 3.0, 1.0), PREVIEW: Figures(1.0)}
+    results = {"stock": stock, "project": project, "project, search off": {"cold": Figures(stock_cold / 3, 100_000, 1.0, 1.0)}}
+    return {row[0]: row[1:] for row in _table(targets_table(1000, results))}
+
+
+def test_the_figures_recorded_before_the_restructuring_are_scaled_by_stock_s_cold_build_on_this_machine():
+    recorded = RECORDED[1000]
+    same_machine = _targets(recorded["stock cold"], recorded["warm"] * 1.5)["warm no worse than today"]
+    slower_machine = _targets(recorded["stock cold"] * 2, recorded["warm"] * 1.5)["warm no worse than today"]
+    assert same_machine[1] == "no" and slower_machine[1] == "yes"
+    assert f"{recorded['warm'] * 2:.2f} s beside stock's {recorded['stock cold'] * 2:.2f} s here" in slower_machine[0]
