@@ -614,23 +614,33 @@ def test_map_returns_each_chunks_result_in_order():
         assert Forks().map(_square_all, [[1, 2], [3], [], [4, 5]], 2) == [[1, 4], [9], [], [16, 25]]
 
 
-def test_a_build_that_runs_once_collects_no_cycles_and_the_live_preview_does(tmp_path):
-    """A one-off build keeps nearly every object it makes to its end; the
-    preview builds again in one process, so its garbage must be collected."""
+def test_no_cycle_is_collected_while_a_build_runs_and_the_next_build_collects_those_a_failed_one_left():
+    """A build keeps nearly every object it makes to its end: the collector
+    would only rescan a growing heap. finish_site turns it on again; a build
+    that failed never got there, so the next one in the process collects first."""
     import gc
+    import weakref
     from types import SimpleNamespace
 
-    from build_cache.build_cache import configure
+    from build_cache.build_cache import start_build
 
-    def settings(keep):
-        return {"DEFAULT_LANG": "en", "CACHE_PATH": str(tmp_path), "LOAD_CONTENT_CACHE": False,
-                "KEEP_CONTENT_OBJECTS": keep}
+    class Cycle:
+        pass
 
+    sites = {"fa": {}}
+    main = SimpleNamespace(settings={"DEFAULT_LANG": "en", "I18N_SUBSITES": sites})
+    subsite = SimpleNamespace(settings={"DEFAULT_LANG": "fa", "I18N_SUBSITES": sites})
     try:
-        configure(SimpleNamespace(settings=settings(keep=True)))
-        assert gc.isenabled()
-        configure(SimpleNamespace(settings=settings(keep=False)))
+        start_build(main)
         assert not gc.isenabled()
+        left = Cycle()
+        left.itself = left
+        garbage = weakref.ref(left)
+        del left  # what the build leaves when it fails
+        start_build(subsite)
+        assert not gc.isenabled() and garbage() is not None
+        start_build(main)
+        assert not gc.isenabled() and garbage() is None
     finally:
         gc.enable()
 

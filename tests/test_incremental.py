@@ -227,7 +227,7 @@ pelican = Pelican(read_settings("pelicanconf.py", override=json.loads(sys.argv[1
 for _ in sys.stdin:
     pelican.run()
     gc.collect()
-    print("BUILT", sum(isinstance(o, Content) for o in gc.get_objects()), flush=True)
+    print("BUILT", gc.isenabled(), sum(isinstance(o, Content) for o in gc.get_objects()), flush=True)
 """
 
 
@@ -245,13 +245,15 @@ class Rebuilds:
                                         stderr=subprocess.STDOUT, text=True)
 
     def build(self) -> str:
-        """Build; Pelican's log. `live` is then the number of content objects alive in the process."""
+        """Build; Pelican's log. Then `collecting` says whether the cycle collector is on, `live`
+        how many content objects are alive in the process."""
         self.process.stdin.write("\n")
         self.process.stdin.flush()
         log = []
         for line in self.process.stdout:
             if line.startswith("BUILT "):
-                self.live = int(line.split()[1])
+                _, collecting, live = line.split()
+                self.collecting, self.live = collecting == "True", int(live)
                 return "".join(log)
             log.append(line)
         raise AssertionError("".join(log[-60:]))
@@ -299,6 +301,7 @@ def test_building_again_in_one_process_keeps_no_content_object_of_an_earlier_bui
         append(content / "updates" / "update-0.en.md", f"\nSave {save}.\n")
         process.build()
         live.append(process.live)
+        assert process.collecting  # on again between builds
     assert live[1] == live[2] == live[3], live
 
 

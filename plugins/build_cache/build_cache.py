@@ -46,13 +46,6 @@ def configure(pelican_obj) -> None:
     settings.setdefault("PREVIOUS_OUTPUT_PATH", None)
     settings.setdefault("PREVIOUS_OUTPUT_INTACT", True)
     take_over_loading(settings)
-    # A build makes objects and keeps almost all of them to its end, so the
-    # cycle collector only rescans a heap that keeps growing: without it the
-    # cold build at 1,000 updates takes 0.45 CPU s less (in each of three
-    # runs), with the same peak memory. On again once the build is done; the
-    # live preview, which builds again in the same process, keeps it on.
-    if not settings.get("KEEP_CONTENT_OBJECTS") and not is_subsite(settings):
-        gc.disable()
 
 
 def start_build(pelican_obj) -> None:
@@ -60,6 +53,15 @@ def start_build(pelican_obj) -> None:
     source file's bytes afresh; its subsites are part of the same build."""
     if not is_subsite(pelican_obj.settings):
         new_build()
+        # A build makes objects and keeps almost all of them to its end, so
+        # the cycle collector only rescans a heap that keeps growing: without
+        # it the cold build at 1,000 updates takes 0.45 CPU s less, with the
+        # same peak memory, and a save in the live preview 0.3 s less. On
+        # again once the main site is written (finish_site); off still, the
+        # build before this one in the process failed: collect what it left.
+        if not gc.isenabled():
+            gc.collect()
+        gc.disable()
 
 
 def get_writer(pelican_obj):
