@@ -162,11 +162,17 @@ class KnownDigests:
         return found
 
 
+def build_stamp_path(cache_path: str, output: str) -> str:
+    """Where site_build keeps the stamp of the last build of `output`; the
+    build's other records are kept beside it, under the same name."""
+    return os.path.join(cache_path, "builds", digest(output))
+
+
 def known_digests_path(cache_path: str, output: str) -> str:
     """Where the KnownDigests of the sources and the output of the builds of
     `output` are kept: site_build saves them once it checked both, and the
     writers read them to check the pages they take from the last build."""
-    return os.path.join(cache_path, "builds", f"{digest(output)}.known.json")
+    return f"{build_stamp_path(cache_path, output)}.known.json"
 
 
 # Path → the KnownDigests loaded from it: a process that builds again (the

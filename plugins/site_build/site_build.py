@@ -345,9 +345,9 @@ def _config_modules(settings_file: str) -> list[str]:
 
 
 def _stamp_path(settings, output: str) -> str:
-    from build_cache.fingerprints import digest
+    from build_cache.fingerprints import build_stamp_path
 
-    return os.path.join(settings["CACHE_PATH"], "builds", digest(output))
+    return build_stamp_path(settings["CACHE_PATH"], output)
 
 
 def _manifest_path(stamp: str) -> str:
