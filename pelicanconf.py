@@ -179,9 +179,11 @@ EDITOR = False
 # libyaml_reader replaces yaml_metadata's reader and markdown_engine
 # replaces libyaml_reader's, and the catalogs must be
 # compiled (ui_catalogs) before i18n_subsites installs them. own_language
-# after build_cache is only faster (its docstring says why).
+# after build_cache is only faster (its docstring says why). pipeline comes
+# first so that its report (what site_build shows) takes every warning.
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
+    "pipeline",
     "yaml_metadata",
     "libyaml_reader",
     "markdown_engine",

@@ -7,6 +7,7 @@ import contextlib
 import functools
 import importlib
 import json
+import logging
 import os
 import queue
 import re
@@ -27,6 +28,7 @@ from build_cache.fingerprints import (PLACE_SETTINGS, KnownDigests, file_digest,
                                       page_digest, site_digest, source_digest, stable, tree_digest)
 from build_cache.processes import Forks, can_fork
 from build_cache.writer import ReusingWriter, previous_site_path
+from pipeline import FATAL_MARK, ReportedLog, read_report, say, stop_build
 from site_caches import forget
 from waiting import settled
 
@@ -753,7 +755,7 @@ def read_by_site_build(builds, *names) -> None:
     known = KnownDigests()
     for path in paths:
         known.digest(path)
-    known.save(fingerprints.known_digests_path(builds.settings["CACHE_PATH"], str(builds.site)))
+    known.save(fingerprints.build_records(builds.settings["CACHE_PATH"], str(builds.site)).known)
     forget("known digests")  # as a new build process starts
 
 
@@ -1030,60 +1032,54 @@ def test_differing_files_without_a_record_is_unrecorded(tmp_path):
     assert sb._differing_files(str(tmp_path / "site"), {}) == []
 
 
-def test_without_pelican_totals_drops_the_totals_even_wrapped_and_keeps_the_rest():
-    log = ("Built something\n"
-           "Done: Processed 5 articles, 0 drafts, 0 hidden articles, 3 pages, 0 hidden pages\n"
-           "and 0 draft pages in 0.52 seconds.\n"
-           "Between the sites\n"
-           "Done: Processed 4 articles in 0.30 seconds.\n"
-           "Done: Processed 1 article, 0 drafts,\n"
-           "0 hidden articles, 3 pages,\n"
-           "in 0.1 seconds.\n"
-           "After the totals\n")
-    assert sb.without_pelican_totals(log) == "Built something\nBetween the sites\nAfter the totals\n"
-    assert sb.without_pelican_totals("Nothing to drop\n") == "Nothing to drop\n"
+def test_the_report_takes_each_warning_and_error_once_without_traceback_or_the_fatal_marker(tmp_path):
+    settings = {"REPORT_FILE": str(tmp_path / "report.jsonl")}
+    logger = logging.getLogger("test.report")
+    handler = ReportedLog(settings)
+    logger.addHandler(handler)
+    try:
+        logger.info("Writing index.html")  # progress is not reported
+        logger.warning("content/updates/one.en.md: the title is missing")
+        try:
+            {}["date"]
+        except KeyError as problem:
+            logger.critical("%s: %s", type(problem).__name__, problem, exc_info=True)
+        logger.critical(FATAL_MARK, exc_info=False)
+    finally:
+        logger.removeHandler(handler)
+    say(settings, "Web editor: admin/ with Decap CMS 3.0 (900 KB).")
+    assert read_report(settings["REPORT_FILE"]) == {
+        "problem": ["content/updates/one.en.md: the title is missing", "KeyError: 'date'"],
+        "note": ["Web editor: admin/ with Decap CMS 3.0 (900 KB)."]}
 
 
-def test_failure_lines_drop_tracebacks_and_the_fatal_marker_and_keep_each_message_once():
-    log = ("content/updates/one.en.md: the title is missing\n"
-           f"{sb.FATAL_MARK}\n"
-           "Traceback (most recent call last):\n"
-           '  File "pelican/__init__.py", line 600, in main\n'
-           "    pelican.run()\n"
-           "    ^^^^^^^^^^^^^\n"
-           f"{sb.FATAL_MARK}\n"
-           "ValueError: bad date in content/events/two.es.md\n"
-           "Traceback (most recent call last):\n"
-           '  File "plugins/events.py", line 10, in read\n'
-           "\n"
-           "ValueError: bad date in content/events/two.es.md\n"
-           "\n"
-           "During handling of the above exception, another exception occurred:\n")
-    assert sb.failure_lines(log) == ["content/updates/one.en.md: the title is missing",
-                                     "ValueError: bad date in content/events/two.es.md"]
+def test_problems_reported_by_forked_processes_all_reach_one_report(tmp_path):
+    settings = {"REPORT_FILE": str(tmp_path / "report.jsonl")}
+    children = []
+    for lang in ("fa", "es"):
+        pid = os.fork()
+        if pid == 0:
+            status = 1
+            try:
+                with contextlib.suppress(SystemExit):
+                    stop_build(settings, [f"{lang}: first problem", f"{lang}: second problem"])
+                status = 0
+            finally:
+                os._exit(status)
+        children.append(pid)
+    with pytest.raises(SystemExit, match="en: the only problem"):
+        stop_build(settings, ["en: the only problem"])
+    assert all(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0 for pid in children)
+    problems = read_report(settings["REPORT_FILE"])["problem"]
+    assert sorted(problems) == sorted(["en: the only problem", "fa: first problem", "fa: second problem",
+                                       "es: first problem", "es: second problem"])
+    assert problems.index("fa: first problem") < problems.index("fa: second problem")
 
 
-def test_failure_lines_drop_the_line_between_chained_tracebacks():
-    # BUG (site_build.failure_lines): "During handling of the above exception…"
-    # is dropped, but `raise … from …` chains tracebacks with another line, which is kept.
-    log = ("ValueError: content/events/two.es.md: no date\n"
-           "Traceback (most recent call last):\n"
-           '  File "plugins/events.py", line 8, in read\n'
-           "KeyError: 'date'\n"
-           "\n"
-           "The above exception was the direct cause of the following exception:\n"
-           "\n"
-           "Traceback (most recent call last):\n"
-           '  File "plugins/events.py", line 10, in read\n'
-           "ValueError: content/events/two.es.md: no date\n")
-    lines = sb.failure_lines(log)
-    assert lines[0] == "ValueError: content/events/two.es.md: no date"
-    assert not [line for line in lines if "exception" in line.lower()]
-
-
-def test_failure_lines_of_a_silent_failure_still_say_something():
-    lines = sb.failure_lines(f"Traceback (most recent call last):\n  File \"x\", line 1\n{sb.FATAL_MARK}\n")
-    assert len(lines) == 1 and "Traceback" not in lines[0] and lines[0]
+def test_a_report_cut_short_keeps_its_whole_lines_and_a_missing_one_is_empty(tmp_path):
+    assert read_report(str(tmp_path / "none.jsonl")) == {"problem": [], "note": []}
+    (tmp_path / "cut.jsonl").write_text('{"problem": "a"}\n["no"]\n{"note": "b"}\n{"probl')
+    assert read_report(str(tmp_path / "cut.jsonl")) == {"problem": ["a"], "note": ["b"]}
 
 
 def test_templates_are_compiled_once_for_every_environment_with_the_same_options(tmp_path, monkeypatch):

@@ -182,7 +182,7 @@ def test_a_build_with_nothing_changed_writes_again_what_was_deleted_or_altered_i
 
 
 def test_a_second_check_of_an_unchanged_site_reads_no_file_and_still_finds_one_altered_in_place(tmp_path):
-    from build_cache.fingerprints import KnownDigests, known_digests_path
+    from build_cache.fingerprints import KnownDigests, build_records
 
     content = small_corpus(tmp_path, updates=3)
     output = tmp_path / "site"
@@ -191,11 +191,11 @@ def test_a_second_check_of_an_unchanged_site_reads_no_file_and_still_finds_one_a
     assert "Nothing changed" in run_build(output, content=content).log
     request = request_for(output, content=content)
     settings = request.read_settings()
-    stamp = sb._stamp_path(settings, str(output.resolve()))
-    known = KnownDigests.load(known_digests_path(settings["CACHE_PATH"], str(output.resolve())))
+    records = build_records(settings["CACHE_PATH"], str(output.resolve()))
+    known = KnownDigests.load(records.known)
     assert sb.build_inputs(settings, request.settings_file, known) == (tmp_path / "site-cache" / "builds" /
-                                                                       os.path.basename(stamp)).read_text()
-    recorded = json.loads(Path(sb._manifest_path(stamp)).read_text())
+                                                                       os.path.basename(records.stamp)).read_text()
+    recorded = json.loads(Path(records.manifest).read_text())
     assert len(recorded) > 100 and sb._differing_files(str(output.resolve()), recorded, known) == []
     assert known.read == 0
     alter_keeping_size_and_times(output / "updates" / "update-1.html")

@@ -1,30 +1,21 @@
 """Do each piece of build work once, and again only when its inputs change.
 
-- Reading: one reader cache per process for all languages, and in a
-  process that builds again, the previous run's content objects (readers.py).
-- Writing: a page is rendered only when its digest changed; otherwise the
-  previous build's file is linked into the new output (writer.py). Builds
-  through site_build name the previous output in PREVIOUS_OUTPUT_PATH;
-  `invoke serve` builds in place.
-- Both cores: new files are parsed by worker processes, and each subsite is
-  written by a forked copy of the build process (processes.py, which
-  describes every process a build starts and how it ends).
-- The steps after a site is written are named signals (pipeline):
-  site_written per language, then sites_written.
+- Reading: one reader cache per process for every language, and the
+  previous run's content objects in a process that builds again (readers.py).
+- Writing: a page whose digest did not change is linked from the previous
+  build (PREVIOUS_OUTPUT_PATH, named by site_build; `invoke serve` builds
+  in place) instead of rendered (writer.py).
+- Processes: new files are parsed by workers and each subsite is written
+  by a forked copy of the build (processes.py says how each starts and ends).
 
-"Changed" always means other bytes (fingerprints.source_digest, file_digest),
-never another modification time: a checkout, a copy or an editor may keep
-the time of a file it changes, or put it back. site_build's check of the
-sources and of the output reads again only the files whose status, change
-time included, is not as when they were last read (fingerprints.KnownDigests).
+"Changed" always means other bytes (fingerprints), never another
+modification time, which a checkout, a copy or an editor may keep or put back.
 """
 
-import datetime
 import gc
 import logging
 import os
 
-from local_dates import build_date
 from pelican import signals
 from pelican_compat import (linear_lists, remember_content_in_registry, remember_source_paths, remember_urls,
                             settle_urls)
@@ -99,15 +90,6 @@ def finish_site(pelican_obj) -> None:
         gc.enable()
 
 
-def date_empty_feed(context, feed) -> None:
-    """An empty feed (a prisoner no piece names yet) is dated by the build date,
-    not the clock, so that building the same site twice gives the same bytes."""
-    if not feed.items:
-        day = build_date(context)
-        moment = datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc)
-        feed.latest_post_date = lambda: moment
-
-
 def register():
     remember_content_in_registry()
     remember_source_paths()
@@ -120,4 +102,3 @@ def register():
     signals.generator_init.connect(keep_content_objects)
     signals.get_writer.connect(get_writer)
     signals.finalized.connect(finish_site)
-    signals.feed_generated.connect(date_empty_feed)

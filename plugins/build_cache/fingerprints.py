@@ -12,6 +12,7 @@ import os
 import stat
 import sys
 import time
+from typing import NamedTuple
 
 from pelican.contents import Content, Static
 from pelican.urlwrappers import URLWrapper
@@ -22,7 +23,7 @@ from site_caches import forget, in_memory
 # between runs (a fresh staging folder each time) without changing a page.
 PLACE_SETTINGS = frozenset({
     "OUTPUT_PATH", "PREVIOUS_OUTPUT_PATH", "PREVIOUS_OUTPUT_INTACT", "DELETE_OUTPUT_DIRECTORY",
-    "CACHE_PATH", "LOAD_CONTENT_CACHE", "PROBLEMS_FILE", "localsiteurl",
+    "CACHE_PATH", "LOAD_CONTENT_CACHE", "REPORT_FILE", "localsiteurl",
     # A temporary folder of catalogs compiled from the theme's, which code_digest() covers.
     "I18N_GETTEXT_LOCALEDIR",
 })
@@ -45,13 +46,13 @@ SCALARS = frozenset({str, int, float, bool, type(None)})
 def stable(value, ref, depth: int = 0) -> str:
     """`value` written the same way in every run; Content objects as `ref(content)`."""
     kind = type(value)
-    if kind in SCALARS:
+    if kind in SCALARS:  # the exact types first: most values are, and this is the hot path
         return repr(value)
-    if kind is list or kind is tuple:
+    if kind is list or kind is tuple or isinstance(value, (list, tuple)):
         if depth >= MAX_DEPTH:
             return kind.__qualname__
         return "[" + ",".join([stable(v, ref, depth + 1) for v in value]) + "]"
-    if value is None or isinstance(value, (str, bool, int, float)):
+    if isinstance(value, (str, int, float)):
         return repr(value)
     if isinstance(value, (datetime.date, datetime.time)):
         return value.isoformat()
@@ -60,19 +61,17 @@ def stable(value, ref, depth: int = 0) -> str:
     if isinstance(value, URLWrapper):
         return f"<{type(value).__name__} {value.name!r}>"  # the slug follows from the name
     if depth >= MAX_DEPTH:
-        return type(value).__qualname__
+        return kind.__qualname__
     if isinstance(value, dict):
         return "{" + ",".join(sorted(f"{stable(k, ref, depth + 1)}:"
                                      + stable(set(v) if k in UNORDERED else v, ref, depth + 1)
                                      for k, v in value.items() if k not in PLACE_SETTINGS)) + "}"
     if isinstance(value, (set, frozenset)):
         return "{" + ",".join(sorted(stable(v, ref, depth + 1) for v in value)) + "}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ",".join(stable(v, ref, depth + 1) for v in value) + "]"
     text = repr(value)
     # Objects without a value-based repr (functions, generators, caches) are
     # code or machinery; the code itself is covered by code_digest().
-    return type(value).__qualname__ if " at 0x" in text else text
+    return kind.__qualname__ if " at 0x" in text else text
 
 
 def name_of(content: Content) -> str:
@@ -101,14 +100,13 @@ def file_digest(path: str) -> str:
 
 
 class KnownDigests:
-    """file_digest of files read before, taken again only where a file's
-    status changed: its device, inode, size, modification and change times
-    (git's index keeps the same, for the same purpose). A file rewritten and
-    given its old modification time back still has a new change time, which
-    no program can set back. A file whose change time was less than a tick of
-    the file system's clock before it was read is not remembered ("racily
-    clean" in git's words): changed again within that tick, it could keep
-    every field.
+    """file_digest of files read before, read again only where a file's status
+    changed: device, inode, size, modification and change time, as git's index
+    keeps them. A file rewritten with its old modification time put back
+    still has a new change time, which no program can set back. A file whose
+    change time was within a tick of the file system's clock when it was read
+    is not remembered ("racily clean", as git says): changed again in that
+    tick, it could keep every field.
 
     `path` names the file read; `key`, where it is remembered (a file read in
     a staging folder is remembered under the name it will have once that
@@ -162,17 +160,20 @@ class KnownDigests:
         return found
 
 
-def build_stamp_path(cache_path: str, output: str) -> str:
-    """Where site_build keeps the stamp of the last build of `output`; the
-    build's other records are kept beside it, under the same name."""
-    return os.path.join(cache_path, "builds", digest(output))
+class BuildRecords(NamedTuple):
+    """Where the records of the builds of one output folder are kept: site_build's
+    stamp (a digest of the inputs), its manifest (each file written → its
+    digest), and the KnownDigests of the sources and the output, which
+    site_build saves once it checked both and the writers read to check the
+    pages they take from the last build."""
+    stamp: str
+    manifest: str
+    known: str
 
 
-def known_digests_path(cache_path: str, output: str) -> str:
-    """Where the KnownDigests of the sources and the output of the builds of
-    `output` are kept: site_build saves them once it checked both, and the
-    writers read them to check the pages they take from the last build."""
-    return f"{build_stamp_path(cache_path, output)}.known.json"
+def build_records(cache_path: str, output: str) -> BuildRecords:
+    stamp = os.path.join(cache_path, "builds", digest(output))
+    return BuildRecords(stamp, f"{stamp}.files.json", f"{stamp}.known.json")
 
 
 # Path → the KnownDigests loaded from it: a process that builds again (the
@@ -181,8 +182,8 @@ _KNOWN = in_memory("known digests")
 
 
 def known_digests(cache_path: str, output: str) -> KnownDigests:
-    """The KnownDigests saved for `output` (known_digests_path), loaded once per process."""
-    path = known_digests_path(cache_path, output)
+    """The KnownDigests saved for `output` (BuildRecords.known), loaded once per process."""
+    path = build_records(cache_path, output).known
     known = _KNOWN.get(path)
     if known is None:
         known = _KNOWN[path] = KnownDigests.load(path)
@@ -201,20 +202,17 @@ _SOURCE_DIGESTS = in_memory("source digests")
 
 
 def new_build() -> None:
-    """Forget what the previous build in this process worked out about its
-    files and objects: source and metadata digests, settled URLs, and the
-    HTML Pelican made for its objects (which no later build reuses: each
-    makes objects of its own)."""
+    """Forget what the previous build in this process worked out: source and
+    metadata digests, settled URLs, and its objects' HTML (no later build
+    reuses an object)."""
     forget("source digests", "metadata digests", "content html", "summary html")
     unsettle_urls()
 
 
 def source_digest(path: str) -> str:
-    """file_digest of a source file, read once per build: the first digest
-    taken stands for the whole build (the reader cache stores it with the
-    parse, so a file saved during the build is parsed again next time).
-    This is how every cache of build_cache decides that a file changed:
-    by its bytes, never by its modification time."""
+    """file_digest of a source file, read once per build (the reader cache
+    stores it with the parse: a file saved during the build is parsed again
+    next time). Every cache of build_cache tells a changed file by this."""
     path = os.path.abspath(path)
     known = _SOURCE_DIGESTS.get(path)
     if known is None:
@@ -224,11 +222,8 @@ def source_digest(path: str) -> str:
 
 def site_digest(context: dict, *inputs: str) -> str:
     """What every page of one language's site may show: its settings and the
-    metadata (not the bodies) of every piece reachable from its context.
-
-    A body counts here only for a piece without a `summary`, whose summary
-    lists show is cut from the body.
-    """
+    metadata of every piece reachable from its context, and the body only of
+    a piece without a `summary` (lists show one cut from the body)."""
     queue, names = [], {}
 
     def ref(content):
@@ -254,9 +249,8 @@ def site_digest(context: dict, *inputs: str) -> str:
 
 
 # id of a piece's metadata → (the metadata, stable() of it), for the build under
-# way (see new_build): a piece's metadata is final once its pages are written,
-# and the other languages' sites reach it again through the copies of the
-# piece that are their pieces' translations (own_language), which share it.
+# way (see new_build): the other languages' sites reach it again through their
+# copies of the piece (own_language), which share it.
 _METADATA = in_memory("metadata digests")
 
 
@@ -289,12 +283,11 @@ def page_digest(site: str, *parts, bodies: dict | None = None) -> str:
 def tree_digest(*roots: str, skip=(), known: KnownDigests | None = None) -> str:
     """Names and bytes of every file under `roots` (files or folders).
 
-    Only regular files are read. Anything else (a FIFO, a socket, a device,
-    a dangling or looping symbolic link, an unreadable file) counts as a
-    marker of its kind, so the content check gets to report it instead of
-    this digest hanging or failing. A symbolic link counts with its target,
-    and with the bytes or the tree it leads to, as Pelican follows it.
-    With `known`, a file is read only where its status changed.
+    Only regular files are read; anything else (FIFO, socket, device,
+    dangling or looping link, unreadable file) counts as a marker of its
+    kind, for the content check to report instead of this hanging or failing.
+    A symbolic link counts with its target and what it leads to, as Pelican
+    follows it. With `known`, a file is read only where its status changed.
     """
     hasher = hashlib.blake2b(digest_size=16)
     read = file_digest if known is None else known.digest
@@ -345,12 +338,8 @@ def _tree_entries(root: str, skip, read, seen=None):
 
 
 def packages() -> tuple[str, ...]:
-    """The installed distributions, by the names of their metadata folders on
-    sys.path (pelican-4.12.0.dist-info: name and version), where
-    importlib.metadata finds them. Listing the folders takes 0.2 ms (reading
-    each distribution's METADATA took 16 ms, so it was done once per
-    process); so it is done every time, and the live preview notices a
-    package upgraded while it runs."""
+    """The installed distributions, by their metadata folders on sys.path
+    (pelican-4.12.0.dist-info): 0.2 ms, so the live preview notices an upgrade."""
     return tuple(sorted(name for folder in sys.path if os.path.isdir(folder) for name in os.listdir(folder)
                         if name.endswith((".dist-info", ".egg-info"))))
 

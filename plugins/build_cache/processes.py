@@ -1,35 +1,29 @@
 """Every process a build forks, behind one object (FORKS), and their lifecycle.
 
-With PARALLEL_BUILD, one build uses both cores in four ways (0. checking:
-the files without a saved result are checked in forked workers, FORKS.map):
+With PARALLEL_BUILD a build uses every core in four ways:
 
-1. Parsing. When a generator lists its source files, the ones the reader
-   cache does not hold are parsed by a pool of forked workers, one per core
-   (FORKS.map); their results fill the reader cache, and Pelican then
-   reads them from it. A file a worker cannot parse is left to Pelican,
-   which reports the problem as it would have.
-2. Images. New images are encoded in a forked, niced process while the
-   content is checked and read (FORKS.start), waited for before the main
-   site's images are written (FORKS.wait_for).
-3. Writing. i18n_subsites builds the languages one inside the other: each
-   site reads its content, runs the next language's site whole, then
-   writes its own pages. Once the last subsite has read its content every
-   language's context is complete (own_language and i18n_subsites link the
-   translations then), so when a subsite asks for its writer (Pelican's get_writer),
-   FORKS.fork_copy forks a copy that writes it, while the parent gets a
-   writer that writes nothing and goes on to the next language, and
-   finally writes the main site. The copy sends `site_written` for its
-   site (pipeline) and ends at the end of its site's `finalized`
-   (FORKS.end_copy: status 0, or 1 after a failure it logged).
+0. Checking: content files without a saved result are checked by forked
+   workers (FORKS.map, from content_contract).
+1. Parsing: when a generator lists its files, those the reader cache lacks
+   are parsed by forked workers (FORKS.map) into the cache, where Pelican
+   then finds them; a file a worker cannot parse is left to Pelican, which
+   reports it as it would have.
+2. Images: new images are encoded in a forked, niced process (FORKS.start)
+   while the content is checked and read; the main site's images wait for
+   it (FORKS.wait_for).
+3. Writing: i18n_subsites builds the languages one inside the other, and
+   every language's content is read and linked before the first writer is
+   made. When a subsite asks for its writer, FORKS.fork_copy forks a copy
+   that writes that site, sends `site_written` for it (pipeline) and ends
+   with its `finalized` (FORKS.end_copy: 0, or 1 after a failure it logged);
+   the parent gets a writer that writes nothing and goes on to the next
+   language, then writes the main site.
 
-The main site waits for every process (FORKS.wait_all), which raises naming
-each language that failed, before it sends `sites_written`. A build that
-fails, or exits before waiting, stops every process still running
-(FORKS.stop_all, also registered with atexit); a forked copy forgets the
+The main site waits for every process (FORKS.wait_all, which raises naming
+each language that failed) before it sends `sites_written`. A build that
+fails or exits before that stops every process still running
+(FORKS.stop_all, registered with atexit); a forked process forgets its
 parent's processes and exit handlers.
-
-Forked copies share the parent's memory until they change it. On two cores
-(N = 1,000): checking takes 0.36 s, not 0.53; parsing 0.9, not about 1.4.
 """
 
 import atexit

@@ -1,22 +1,16 @@
 """Read each source file once per process, for every language and every rebuild.
 
 Pelican gives each generator of each language its own copy of the reader
-cache, loaded from disk and saved back whole, even when nothing was parsed.
-Here the first load is shared: subsites (and `invoke serve`'s rebuilds) use
-the main site's dictionary, and it is saved, in the main site's cache
-folder, only after a file was parsed again.
-Whether a file changed is decided by its bytes (fingerprints.source_digest),
-never by its modification time, here and in every other file-stamp cache of
-Pelican's (CHECK_MODIFIED_METHOD is replaced). It also records what its
-files were parsed with (reader settings, plugin
-code, installed packages); a cache parsed with anything else is dropped,
-where Pelican would go on serving the old parse.
+cache, loaded from disk and saved back whole even when nothing was parsed.
+Here every language (and each rebuild of `invoke serve`) shares the main
+site's, loaded once and saved only after a file was parsed again. A file
+changed when its bytes did (fingerprints.source_digest), here and in every
+file-stamp cache of Pelican's. A cache parsed with other reader settings,
+plugin code or packages is dropped, where Pelican would serve the old parse.
 
-With KEEP_CONTENT_OBJECTS (the live preview, which builds again in the same
-process), each language's content objects are kept too: an unchanged file
-gets a copy of the object the previous run made from it, instead of a new
-one made from the cached parse (which runs every plugin's content hooks and
-works out every URL again).
+With KEEP_CONTENT_OBJECTS (the live preview), an unchanged file gets a copy
+of the content object the previous run made from it, instead of one made
+again from the cached parse (every plugin's content hooks, every URL).
 """
 
 import functools
@@ -64,10 +58,9 @@ TO_LOAD = set()
 
 
 def take_over_loading(settings) -> None:
-    """This plugin, not Pelican, loads the reader cache: once per process for
-    every language, and a cache that cannot be read (left by another Pelican,
-    cut short, damaged) only means parsing every file again, where Pelican's
-    warning would fail the strict build."""
+    """This plugin, not Pelican, loads the reader cache, once per process for every
+    language: one that cannot be read (another Pelican's, cut short, damaged)
+    means parsing every file again, where Pelican's warning fails the build."""
     if settings.get("LOAD_CONTENT_CACHE") and not loaded_already(settings):
         TO_LOAD.add(os.path.abspath(main_site_path(settings, "CACHE_PATH")))
     settings["LOAD_CONTENT_CACHE"] = False

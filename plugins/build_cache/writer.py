@@ -1,13 +1,10 @@
 """A Pelican writer that renders a page only when what it shows changed.
 
-Each page's digest (fingerprints.page_digest) is recorded with the digest
-of the bytes of the file written for it. In the next build, a page whose
-digest is the same, and whose file in the previous output still holds
-exactly those bytes, is linked from there instead of rendered. Any doubt
-means rendering: a missing record, a file changed or deleted since (even
-with its modification time put back: a file is read again unless its
-status, change time included, is as when it was last read), a failed
-earlier build.
+Each page's digest (fingerprints.page_digest) is recorded with the digests
+of the files written for it. A page of the next build with the same digest,
+whose files in the previous output still hold those bytes (KnownDigests),
+is linked from there instead of rendered. Any doubt means rendering: no
+record, a file changed or deleted since, a failed earlier build.
 """
 
 import logging

@@ -19,12 +19,11 @@ import zoneinfo
 from html import escape
 from urllib.parse import urlsplit
 
-from pelican.log import console
 
 from content_contract.content_contract import EMAIL, STATUS_HISTORY
 from content_contract.content_contract import (
     DATE, EVENT_SLUG, EVENT_TIME, IMAGE, LIST, LOCATION, PRISONER_SLUGS, SECTIONS, TAGS, TEXT, URL, YEAR, ZONE)
-from pipeline import sites_written
+from pipeline import say, sites_written
 from site_rules import PRISONER_STATUSES
 from site_rules import languages as site_languages
 
@@ -372,17 +371,12 @@ def write_editor(pelican_obj):
         return
     admin = write_admin(settings, settings["OUTPUT_PATH"])
     if admin is None:
-        say("Web editor: decap-cms is not installed (npm ci) or not the pinned version; "
+        say(settings, "Web editor: decap-cms is not installed (npm ci) or not the pinned version; "
             "the site is built without admin/.")
         return
     size = sum(os.path.getsize(os.path.join(admin, name)) for name in os.listdir(admin))
-    say(f"Web editor: admin/ with Decap CMS {_version(settings.get('EDITOR_PACKAGE') or PACKAGE)} "
+    say(settings, f"Web editor: admin/ with Decap CMS {_version(settings.get('EDITOR_PACKAGE') or PACKAGE)} "
         f"({size // 1024} KB).")
-
-
-def say(line: str) -> None:
-    """One line in the build's output, shown like Pelican's "Done:" line (never a warning: builds are strict)."""
-    console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 def register():

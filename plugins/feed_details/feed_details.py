@@ -14,8 +14,13 @@ them all, in every language's site:
 - Each Atom feed's `<id>` is its own address: Pelican gives every feed of a
   language the site's address, so all, updates, events and every prisoner's
   feed claimed to be one feed (RFC 4287 asks a permanent, unique id).
+- An empty feed (a prisoner no piece names yet) is dated by the build date,
+  not the clock, so that building the same site twice gives the same bytes.
 """
 
+import datetime
+
+from local_dates import build_date
 from pelican import signals
 
 
@@ -29,5 +34,13 @@ def declare_language_and_guids(context, feed) -> None:
             item["unique_id_is_permalink"] = False
 
 
+def date_empty_feed(context, feed) -> None:
+    if not feed.items:
+        day = build_date(context)
+        moment = datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc)
+        feed.latest_post_date = lambda: moment
+
+
 def register():
     signals.feed_generated.connect(declare_language_and_guids)
+    signals.feed_generated.connect(date_empty_feed)

@@ -21,25 +21,103 @@ or on which process wrote which site:
 
 A receiver that raises fails the build, naming the language.
 
-Problems a writer must fix (content, catalogs, settings) stop the build
-through `stop_build`: one line each, and, for site_build, as a list in the
-file PROBLEMS_FILE names, so that it never has to pick them out of a log.
+What a build has to tell whoever started it goes through its report, the
+file REPORT_FILE names (site_build sets it), as JSON lines, so that
+site_build never has to pick it out of Pelican's log:
+
+- `stop_build(settings, problems)`: problems a writer must fix (content,
+  catalogs, settings) stop the build, one line each;
+- `say(settings, line)`: a line for the writer on success ("Web editor: …");
+- every warning and error logged in any process of the build (which fail
+  the strict build) is reported as a problem too, as its message alone:
+  no traceback reaches a writer (`pelican --verbose` shows them).
+
+Without REPORT_FILE (Pelican run directly), problems are raised and lines
+printed, as Pelican would show them.
 """
 
+import contextlib
 import json
+import logging
+import os
 
 from blinker import signal
+from pelican import signals
+from pelican.log import console
 
 sites_read = signal("iec.sites_read")
 site_written = signal("iec.site_written")
 sites_written = signal("iec.sites_written")
 
+# What Pelican logs when --fatal turns a warning into an error: the warning itself is reported.
+FATAL_MARK = "RuntimeError: Warning or error encountered"
+
+
+def _report(settings, kind: str, lines) -> bool:
+    """Add `lines` to the build's report as `kind`; False when there is none."""
+    path = settings.get("REPORT_FILE")
+    if not path:
+        return False
+    # One write per line with O_APPEND: the forked copies writing subsites report into the same file.
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        for line in lines:
+            os.write(fd, (json.dumps({kind: str(line)}, ensure_ascii=False) + "\n").encode("utf-8"))
+    finally:
+        os.close(fd)
+    return True
+
+
+def read_report(path: str) -> dict[str, list[str]]:
+    """{"problem": [...], "note": [...]} from the report at `path`; a line cut short is left out."""
+    found = {"problem": [], "note": []}
+    try:
+        with open(path, encoding="utf-8") as report:
+            lines = report.read().splitlines()
+    except (OSError, ValueError):
+        return found
+    for line in lines:
+        with contextlib.suppress(ValueError, AttributeError):
+            for kind, text in json.loads(line).items():
+                found.setdefault(kind, []).append(text)
+    return found
+
+
 def stop_build(settings, problems: list[str]):
     """Stop the build with `problems` (one line each)."""
-    if settings.get("PROBLEMS_FILE"):
-        with open(settings["PROBLEMS_FILE"], "w", encoding="utf-8") as report:
-            json.dump(problems, report, ensure_ascii=False)
+    _report(settings, "problem", problems)
     raise SystemExit("\n".join(problems))
 
 
-__all__ = ["site_written", "sites_read", "sites_written", "stop_build"]
+def say(settings, line: str) -> None:
+    """One line for whoever started the build (never a warning: builds are strict)."""
+    if not _report(settings, "note", [line]):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+class ReportedLog(logging.Handler):
+    """Reports the message of every warning and error logged, without its traceback."""
+
+    def __init__(self, settings):
+        super().__init__(logging.WARNING)
+        self.settings = settings
+
+    def emit(self, record) -> None:
+        message = record.getMessage()
+        if message != FATAL_MARK:
+            _report(self.settings, "problem", [message])
+
+
+def report_log(pelican_obj) -> None:
+    """From the main site's start on, the build's warnings and errors go to its report too."""
+    settings = pelican_obj.settings
+    root = logging.getLogger()
+    if settings.get("REPORT_FILE") and not any(isinstance(h, ReportedLog) for h in root.handlers):
+        root.addHandler(ReportedLog(settings))
+
+
+def register():
+    signals.initialized.connect(report_log)
+
+
+__all__ = ["read_report", "say", "site_written", "sites_read", "sites_written", "stop_build"]

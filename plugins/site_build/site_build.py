@@ -11,20 +11,14 @@ One build of a folder runs at a time: each holds an exclusive lock on
 `.<name>.lock` beside it, and a second one waits. Holding it, a build
 removes the staging and retired folders a killed build left behind.
 
-Each build records what it wrote (relative path → digest of the bytes) in
-the cache folder beside its stamp, and the next build checks the folder
-against that record before it says "Nothing changed" or reuses any file:
-a deleted or altered file makes it build every page again. The check reads
-again only the files whose status changed since they were last read
-(fingerprints.KnownDigests, kept in the cache folder).
+The next build checks the folder against the record of what the last one
+wrote (fingerprints.BuildRecords) before it says "Nothing changed" or reuses
+any file: a file deleted or altered since means building every page again.
 
-Writers read the failure, not a Python traceback: content problems arrive as
-one line each from the content contract, and any other failure is reduced
-to Pelican's own message. A build that succeeds says in one line what each
-language published ("Built output/: en: 5 updates, …; fa: …"), instead of
-Pelican's "Done: Processed …" lines (one per language, and one more per
-language, with Pelican's own counts). With `verbose`, Pelican's whole log
-is shown as it wrote it, then that line.
+Writers read what the build reported (pipeline's report), not Pelican's log:
+on failure one line per problem, never a traceback; on success the build's
+notes and one line of what each language published ("Built output/: en: 5
+updates, …; fa: …"). With `verbose`, Pelican's whole log, then that line.
 
 Every build starts from a BuildRequest: tasks, tests and benchmarks alike.
 """
@@ -35,12 +29,14 @@ import dataclasses
 import errno
 import json
 import os
+import pathlib
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping
+from unittest import mock
 
 try:
     import fcntl
@@ -60,7 +56,7 @@ class BuildRequest:
     build in `output` instead of rendered again, and when no input changed
     at all (see build_inputs) the build is skipped; both only when `output`
     holds exactly what the last build wrote there. With `summary`, a build
-    that succeeds prints what each language published (summary_line); with
+    that succeeds prints what each language published; with
     `verbose`, Pelican's whole log as it wrote it.
     """
 
@@ -87,10 +83,9 @@ class BuildRequest:
 
 
 def pelican_environment(request: BuildRequest | None = None) -> dict:
-    """The environment Pelican runs in. Pelican collects content files in a
-    set: with string hashing fixed, it reads them in the same order every
-    run, so pieces of the same date are listed in the same order and
-    unchanged pages come out byte for byte."""
+    """The environment Pelican runs in. Pelican collects content files in a set: with
+    string hashing fixed it reads them in the same order every run, so pieces of one
+    date are listed alike and unchanged pages come out byte for byte."""
     return {**os.environ, **(request.env if request else {}), "PYTHONHASHSEED": "0"}
 
 
@@ -106,34 +101,35 @@ def build(request: BuildRequest) -> int:
 
 
 def _build(request: BuildRequest, lock) -> int:
-    from build_cache.fingerprints import KnownDigests, known_digests_path, output_digests
+    from build_cache.fingerprints import KnownDigests, build_records, output_digests
+    from pipeline import read_report
+    from translation_status import published_summary
 
     output, overrides = request.output, dict(request.settings)
-    inputs = stamp = None
     settings = _settings(request)
-    if request.reuse:
-        stamp = _stamp_path(settings, output)
+    records = build_records(settings["CACHE_PATH"], output) if request.reuse else None
+    if records:
         # The digests of the sources and of the output as last read: a file is
         # read again only where its status changed.
-        known_path = known_digests_path(settings["CACHE_PATH"], output)
-        known = KnownDigests.load(known_path)
+        known = KnownDigests.load(records.known)
         inputs = build_inputs(settings, request.settings_file, known)
         present = os.path.isdir(output)
-        differing = _differing_files(output, _read_json(_manifest_path(stamp), dict), known) if present else []
+        differing = _differing_files(output, _read(records.manifest, dict), known) if present else []
         if known.read:  # for the writers, which check the files they take from the last build
-            known.save(known_path)
-        if present and not differing and _read(stamp) == inputs:
+            known.save(records.known)
+        if present and not differing and _read(records.stamp) == inputs:
             print(f"Nothing changed since the last build of {output}.")
             return 0
         # The pages' records are kept for the next build in any case; none of
         # the previous files is taken unless the folder is as recorded.
         overrides.update(PREVIOUS_OUTPUT_PATH=output, PREVIOUS_OUTPUT_INTACT=not differing)
         if differing and differing is not UNRECORDED:
-            print(f"{_count(differing)} in {os.path.basename(output)}/ not as the last build wrote "
-                  f"({', '.join(differing[:3])}{', …' if len(differing) > 3 else ''}): building every page again.")
+            shown = ", ".join(differing[:3]) + (", …" if len(differing) > 3 else "")
+            print(f"{len(differing)} file{'s' if len(differing) > 1 else ''} in {os.path.basename(output)}/ not as "
+                  f"the last build wrote ({shown}): building every page again.")
     staging = tempfile.mkdtemp(prefix=f".{os.path.basename(output)}-building-", dir=os.path.dirname(output))
-    # Beside the staging folder (which becomes the site), removed with it.
-    problems_file = overrides["PROBLEMS_FILE"] = f"{staging}.problems.json"
+    # What the build tells (pipeline's report), beside the staging folder, removed with it.
+    report_file = overrides["REPORT_FILE"] = f"{staging}.report.jsonl"
     command = [
         *pelican_command(request, overrides), "--output", staging,
         "--fatal", "warnings",
@@ -141,39 +137,38 @@ def _build(request: BuildRequest, lock) -> int:
         # each; its default one (rich) shows the progress --verbose asks for.
         *(("--verbose",) if request.verbose else ("--log-handler", "plain")),
     ]
-    # Pelican's console wraps at 80 columns in a pipe: without --verbose only
-    # its totals (which are left out) go there; with it, as wide as our terminal.
-    columns = shutil.get_terminal_size((160, 24)).columns if request.verbose else 1000
-    environment = {**pelican_environment(request), "COLUMNS": str(columns)}
+    # Pelican's console wraps at 80 columns in a pipe: as wide as our terminal.
+    environment = {**pelican_environment(request), "COLUMNS": str(shutil.get_terminal_size((160, 24)).columns)}
     # Pelican holds the lock too: if this process is killed, no other build
     # starts (nor removes the staging folder) while Pelican still writes.
     run = {"check": False, "capture_output": True, "text": True, "env": environment,
            "pass_fds": (lock,) if lock is not None else ()}
     try:
-        if stamp:
-            _remove(stamp)  # the output is about to change
+        if records:
+            _remove(records.stamp)  # the output is about to change
         result = subprocess.run(command, **run)
+        report, log = read_report(report_file), result.stdout + result.stderr
         if result.returncode == 0:
-            if stamp:
-                manifest = _manifest_path(stamp)
-                _write(f"{manifest}.partial", json.dumps(output_digests(staging, known, site=output), sort_keys=True))
+            if records:
+                _write(f"{records.manifest}.partial",
+                       json.dumps(output_digests(staging, known, site=output), sort_keys=True))
             _replace(staging, output)
-            if stamp:
-                os.replace(f"{manifest}.partial", manifest)
-                known.save(known_path)
-                _write(stamp, inputs)
-            log = result.stdout + result.stderr
-            sys.stdout.write(log if request.verbose else without_pelican_totals(log))
+            if records:
+                os.replace(f"{records.manifest}.partial", records.manifest)
+                known.save(records.known)
+                _write(records.stamp, inputs)
+            sys.stdout.write(log if request.verbose else "".join(f"{line}\n" for line in report["note"]))
             if request.summary:
-                print(summary_line(settings, output))
-        elif request.verbose:
-            sys.stderr.write(result.stdout + result.stderr)
+                print(f"Built {os.path.basename(output)}/: {published_summary(settings)}")
         else:
-            sys.stderr.write("\n".join(map(str, _read_json(problems_file, list) or failure_lines(result.stderr))) + "\n")
+            # A build that failed before its plugins were loaded (a broken
+            # settings file) reported nothing: then Pelican's own log.
+            problems = list(dict.fromkeys(report["problem"]))
+            sys.stderr.write(log if request.verbose or not problems else "\n".join(problems) + "\n")
         return result.returncode
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-        _remove(problems_file)
+        _remove(report_file)
 
 
 def pelican_command(request: BuildRequest, settings: Mapping) -> list[str]:
@@ -188,49 +183,7 @@ def pelican_command(request: BuildRequest, settings: Mapping) -> list[str]:
     return command
 
 
-PELICAN_TOTALS = "Done: Processed "
-
-
-def without_pelican_totals(log: str) -> str:
-    """`log` without Pelican's "Done: Processed … in 0.52 seconds." lines
-    (a message its console may have wrapped over a few lines)."""
-    kept, left = [], 0
-    for line in log.splitlines(keepends=True):
-        if line.startswith(PELICAN_TOTALS):
-            left = 3  # lines the message may still take
-        if left:
-            left = 0 if line.rstrip().endswith(" seconds.") else left - 1
-            continue
-        kept.append(line)
-    return "".join(kept)
-
-
-def summary_line(settings, output: str) -> str:
-    """What each language published, by section, as one line:
-    "Built output/: en: 5 updates, 5 events, 3 prisoners, 4 pages; fa: …".
-    Drafts are published in no language and are not counted."""
-    from translation_status.translation_status import content_versions, is_draft
-
-    from site_rules import languages, sections as site_sections
-
-    langs, sections = languages(settings), site_sections(settings)
-    counts = {lang: dict.fromkeys(sections, 0) for lang in langs}
-    for piece, versions in content_versions(settings).items():
-        section = piece.split("/", 1)[0]
-        for lang, path in versions.items():
-            if lang in counts and section in counts[lang] and not is_draft(path):
-                counts[lang][section] += 1
-    return f"Built {os.path.basename(output)}/: " + "; ".join(
-        f"{lang}: " + ", ".join(_pieces(number, section) for section, number in numbers.items())
-        for lang, numbers in counts.items())
-
-
-def _pieces(number: int, section: str) -> str:
-    return f"{number} {section[:-1] if number == 1 and section.endswith('s') else section}"
-
-
-# _differing_files when no record says what the folder should hold.
-UNRECORDED = ["(no record of the last build)"]
+UNRECORDED = ["(no record of the last build)"]  # what the folder should hold is not known
 
 
 def _differing_files(output: str, recorded: dict | None, known=None) -> list[str]:
@@ -243,10 +196,6 @@ def _differing_files(output: str, recorded: dict | None, known=None) -> list[str
         return UNRECORDED
     found = output_digests(output, known)
     return sorted(name for name in set(found) | set(recorded) if found.get(name) != recorded.get(name))
-
-
-def _count(names) -> str:
-    return "1 file" if len(names) == 1 else f"{len(names)} files"
 
 
 LOCK_WAIT = "Waiting for another build of {name}/ to finish…"
@@ -283,7 +232,7 @@ def remove_stale_folders(output: str) -> None:
     for entry in os.scandir(parent):
         if ours.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False):
             shutil.rmtree(entry.path, ignore_errors=True)
-        elif entry.name.endswith(".problems.json") and ours.fullmatch(entry.name.removesuffix(".problems.json")):
+        elif entry.name.endswith(".report.jsonl") and ours.fullmatch(entry.name.removesuffix(".report.jsonl")):
             _remove(entry.path)
 
 
@@ -319,23 +268,8 @@ def _settings(request: BuildRequest) -> dict:
     override = {**request.settings, "PATH": os.path.abspath(request.content)}
     if request.cache:
         override["CACHE_PATH"] = os.path.abspath(request.cache)
-    with environment(request.env):
+    with mock.patch.dict(os.environ, request.env):  # publishconf.py reads SITEURL from it
         return read_settings(request.settings_file, override=override)
-
-
-@contextlib.contextmanager
-def environment(env: Mapping):
-    """os.environ with `env` added, while the settings file is read."""
-    saved = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def _config_modules(settings_file: str) -> list[str]:
@@ -344,68 +278,24 @@ def _config_modules(settings_file: str) -> list[str]:
     return [os.path.join(folder, name) for name in sorted(os.listdir(folder)) if name.endswith("conf.py")]
 
 
-def _stamp_path(settings, output: str) -> str:
-    from build_cache.fingerprints import build_stamp_path
-
-    return build_stamp_path(settings["CACHE_PATH"], output)
-
-
-def _manifest_path(stamp: str) -> str:
-    """Where the record of what the build wrote is kept: beside its stamp."""
-    return f"{stamp}.files.json"
-
-
-def _read_json(path: str, kind: type):
-    """The `kind` (dict, list) a JSON file holds; None if it is missing or holds anything else."""
+def _read(path: str, kind: type = str):
+    """The text of a file, or with `kind` (dict, list) the value its JSON holds; None
+    if it is missing, unreadable or holds anything else."""
     try:
-        value = json.loads(_read(path) or "null")
-    except ValueError:
+        with open(path, encoding="utf-8") as source:
+            value = source.read() if kind is str else json.load(source)
+    except (OSError, ValueError):
         return None
     return value if isinstance(value, kind) else None
 
 
-def _read(path: str) -> str | None:
-    try:
-        with open(path, encoding="utf-8") as source:
-            return source.read()
-    except (OSError, ValueError):
-        return None
-
-
 def _write(path: str, text: str) -> None:
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as target:
-        target.write(text)
+    pathlib.Path(path).write_text(text, encoding="utf-8")
 
 
 def _remove(path: str) -> None:
-    try:
-        os.remove(path)
-    except FileNotFoundError:
-        pass
-
-
-FATAL_MARK = "RuntimeError: Warning or error encountered"
-# The lines Python prints between chained tracebacks.
-CHAINED = ("During handling of the above exception", "The above exception was the direct cause")
-
-
-def failure_lines(log: str) -> list[str]:
-    """What a failed build's log says, without tracebacks and Pelican's 'fatal' marker."""
-    kept, in_traceback = [], False
-    for line in log.splitlines():
-        if line.startswith("Traceback (most recent call last):"):
-            in_traceback = True
-            continue
-        if in_traceback:
-            if line.startswith((" ", "\t", "^")) or not line.strip():
-                continue
-            in_traceback = False
-            if line.strip() in kept:
-                continue  # the exception repeats the message logged above it
-        if line.strip() and line.strip() != FATAL_MARK and not line.startswith(CHAINED):
-            kept.append(line.rstrip())
-    return kept or ["The build failed without a message; run Pelican with --debug for details."]
+    pathlib.Path(path).unlink(missing_ok=True)
 
 
 def _replace(new: str, target: str) -> None:

@@ -91,6 +91,24 @@ def content_versions(settings) -> dict[str, dict[str, str]]:
     return pieces
 
 
+def published_summary(settings) -> str:
+    """What each language publishes, by section, in one line: "en: 5 updates,
+    5 events, 3 prisoners, 4 pages; fa: …". Drafts are not counted."""
+    langs, kinds = languages(settings), sections(settings)
+    counts = {lang: dict.fromkeys(kinds, 0) for lang in langs}
+    for piece, versions in content_versions(settings).items():
+        section = piece.split("/", 1)[0]
+        for lang, path in versions.items():
+            if lang in counts and section in counts[lang] and not is_draft(path):
+                counts[lang][section] += 1
+    return "; ".join(f"{lang}: " + ", ".join(_pieces(number, section) for section, number in numbers.items())
+                     for lang, numbers in counts.items())
+
+
+def _pieces(number: int, section: str) -> str:
+    return f"{number} {section[:-1] if number == 1 and section.endswith('s') else section}"
+
+
 def translation_report(settings) -> list[Row]:
     root = settings["PATH"]
     langs = languages(settings)
