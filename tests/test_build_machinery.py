@@ -6,6 +6,7 @@ where forking is what is tested. The whole file runs in about a second."""
 import contextlib
 import functools
 import importlib
+import io
 import json
 import logging
 import os
@@ -16,6 +17,7 @@ import signal
 import stat
 import tempfile
 import threading
+import types
 
 import jinja2
 import pytest
@@ -28,7 +30,7 @@ from build_cache.fingerprints import (PLACE_SETTINGS, KnownDigests, file_digest,
                                       page_digest, site_digest, source_digest, stable, tree_digest)
 from build_cache.processes import Forks, can_fork
 from build_cache.writer import ReusingWriter, previous_site_path
-from pipeline import FATAL_MARK, ReportedLog, read_report, say, stop_build
+from pipeline import FATAL_MARK, ReportedLog, read_report, report_log, say, stop_build
 from site_caches import forget
 from waiting import settled
 
@@ -1051,6 +1053,28 @@ def test_the_report_takes_each_warning_and_error_once_without_traceback_or_the_f
     assert read_report(settings["REPORT_FILE"]) == {
         "problem": ["content/updates/one.en.md: the title is missing", "KeyError: 'date'"],
         "note": ["Web editor: admin/ with Decap CMS 3.0 (900 KB)."]}
+
+
+def test_each_build_in_one_process_reports_into_its_own_report_and_logging_never_fails_on_it(tmp_path):
+    root = logging.getLogger()
+    before = list(root.handlers)
+    first, second = ({"REPORT_FILE": str(tmp_path / name)} for name in ("first.jsonl", "second.jsonl"))
+    try:
+        report_log(types.SimpleNamespace(settings=first))
+        report_log(types.SimpleNamespace(settings=first))  # a subsite's `initialized`
+        logging.getLogger("test.report").warning("from the first build")
+        report_log(types.SimpleNamespace(settings=second))
+        logging.getLogger("test.report").warning("from the second build")
+        assert [h for h in root.handlers if isinstance(h, ReportedLog)] and len(root.handlers) == len(before) + 1
+        (tmp_path / "second.jsonl").unlink()
+        (tmp_path / "second.jsonl").mkdir()  # a report that cannot be written
+        with contextlib.redirect_stderr(io.StringIO()):
+            logging.getLogger("test.report").warning("lost, but logging goes on")
+        report_log(types.SimpleNamespace(settings={}))  # a build without a report (Pelican run directly)
+        assert root.handlers == before
+    finally:
+        root.handlers[:] = before
+    assert read_report(first["REPORT_FILE"])["problem"] == ["from the first build"]
 
 
 def test_problems_reported_by_forked_processes_all_reach_one_report(tmp_path):

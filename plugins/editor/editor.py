@@ -19,7 +19,6 @@ import zoneinfo
 from html import escape
 from urllib.parse import urlsplit
 
-
 from content_contract.content_contract import EMAIL, STATUS_HISTORY
 from content_contract.content_contract import (
     DATE, EVENT_SLUG, EVENT_TIME, IMAGE, LIST, LOCATION, PRISONER_SLUGS, SECTIONS, TAGS, TEXT, URL, YEAR, ZONE)

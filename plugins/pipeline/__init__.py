@@ -103,17 +103,22 @@ class ReportedLog(logging.Handler):
         self.settings = settings
 
     def emit(self, record) -> None:
-        message = record.getMessage()
-        if message != FATAL_MARK:
-            _report(self.settings, "problem", [message])
+        try:
+            message = record.getMessage()
+            if message != FATAL_MARK:
+                _report(self.settings, "problem", [message])
+        except Exception:  # noqa: BLE001 - a handler must not raise into the code that logged
+            self.handleError(record)
 
 
 def report_log(pelican_obj) -> None:
-    """From the main site's start on, the build's warnings and errors go to its report too."""
-    settings = pelican_obj.settings
+    """The build's warnings and errors go to its own report: a process that builds
+    again (the live preview, a test) must not report into an earlier build's."""
     root = logging.getLogger()
-    if settings.get("REPORT_FILE") and not any(isinstance(h, ReportedLog) for h in root.handlers):
-        root.addHandler(ReportedLog(settings))
+    for handler in [handler for handler in root.handlers if isinstance(handler, ReportedLog)]:
+        root.removeHandler(handler)
+    if pelican_obj.settings.get("REPORT_FILE"):
+        root.addHandler(ReportedLog(pelican_obj.settings))
 
 
 def register():
