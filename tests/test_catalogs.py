@@ -1,5 +1,7 @@
 """UI strings: every template string is in every catalog, translated and not fuzzy."""
 
+import pathlib
+
 import pytest
 from conftest import ROOT
 from ui_catalogs import catalog_path, incomplete_entries, template_catalog
@@ -73,3 +75,61 @@ def test_remembered_ui_strings_are_what_jinjas_gettext_answers_and_each_is_looke
     assert "&lt;b&gt;4&lt;/b&gt; زندانی" in expected[1]  # a variable is escaped
     assert Catalog.asked.count("Share") == 1 and Catalog.asked.count("100%% <free>") == 1
     assert Catalog.asked.count("%(count)s prisoners") == 2  # with variables: asked every time
+
+
+def _po(path, translation: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+                    f'msgid "Donate"\nmsgstr "{translation}"\n', encoding="utf-8")
+
+
+def test_each_version_of_a_catalog_is_compiled_once_into_the_cache_and_replaces_the_one_before(tmp_path):
+    import gettext
+
+    from ui_catalogs import compile_catalogs
+
+    theme, cache = tmp_path / "theme", tmp_path / "cache" / "catalogs"
+    source = tmp_path / catalog_path("theme", "es")
+    _po(source, "Donar")
+    first = compile_catalogs(str(theme), ["es"], str(cache))["es"]
+    assert gettext.translation("messages", first, ["es"]).gettext("Donate") == "Donar"
+    mo = next((cache).rglob("*.mo"))
+    compiled_at = mo.stat().st_mtime_ns
+    assert compile_catalogs(str(theme), ["es"], str(cache)) == {"es": first}
+    assert mo.stat().st_mtime_ns == compiled_at  # the same catalog is not compiled again
+
+    _po(source, "Haz un donativo")
+    second = compile_catalogs(str(theme), ["es"], str(cache))["es"]
+    assert second != first  # gettext keeps a catalog by path: a new version needs a new one
+    assert gettext.translation("messages", second, ["es"]).gettext("Donate") == "Haz un donativo"
+    assert [path.name for path in cache.iterdir()] == [pathlib.Path(second).name]  # the old one is gone
+    assert not list(cache.rglob("*.partial"))
+
+
+def test_a_missing_or_broken_catalog_is_one_line_each_and_compiles_nothing(tmp_path):
+    from ui_catalogs import compile_catalogs
+
+    theme, cache = tmp_path / "theme", tmp_path / "cache"
+    (tmp_path / catalog_path("theme", "fa")).parent.mkdir(parents=True)
+    (tmp_path / catalog_path("theme", "fa")).write_text('msgid "Donate"\nmsgstr "اهدا"\nmsgstr "کمک"\nnot gettext\n',
+                                                            encoding="utf-8")
+    with pytest.raises(SystemExit) as stopped:
+        compile_catalogs(str(theme), ["fa", "es"], str(cache))
+    lines = str(stopped.value).splitlines()
+    assert len(lines) == 2 and "fa/LC_MESSAGES/messages.po: not a valid gettext catalog" in lines[0]
+    assert lines[1].endswith("es/LC_MESSAGES/messages.po: missing: the 'es' site has no UI-string catalog")
+    assert not list(cache.rglob("*.mo"))
+
+
+def test_a_damaged_compiled_catalog_in_the_cache_is_compiled_again(tmp_path):
+    import gettext
+
+    from ui_catalogs import compile_catalogs
+
+    theme, cache = tmp_path / "theme", tmp_path / "cache"
+    _po(tmp_path / catalog_path("theme", "es"), "Donar")
+    localedir = compile_catalogs(str(theme), ["es"], str(cache))["es"]
+    for mo in cache.rglob("*.mo"):
+        mo.write_bytes(mo.read_bytes()[:20])
+    assert compile_catalogs(str(theme), ["es"], str(cache)) == {"es": localedir}
+    assert gettext.translation("messages", localedir, ["es"]).gettext("Donate") == "Donar"

@@ -24,7 +24,7 @@ from site_caches import forget, in_memory
 PLACE_SETTINGS = frozenset({
     "OUTPUT_PATH", "PREVIOUS_OUTPUT_PATH", "PREVIOUS_OUTPUT_INTACT", "DELETE_OUTPUT_DIRECTORY",
     "CACHE_PATH", "LOAD_CONTENT_CACHE", "REPORT_FILE", "localsiteurl",
-    # A temporary folder of catalogs compiled from the theme's, which code_digest() covers.
+    # The cache folder of the catalogs compiled from the theme's, which code_digest() covers.
     "I18N_GETTEXT_LOCALEDIR",
 })
 # Lists in an order that depends on the file system, not on the content.

@@ -19,7 +19,6 @@ import json
 import os
 import posixpath
 import shutil
-import tempfile
 import warnings
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -190,7 +189,7 @@ def image_sources(source_dir: str) -> list[str]:
                       if entry.is_file(follow_symlinks=False) and not entry.name.startswith("."))
 
 
-def process_images(source_dir: str, target_dir: str | None, widths, cache_dir: str | None = None) -> list[str]:
+def process_images(source_dir: str, target_dir: str | None, widths, cache_dir: str) -> list[str]:
     """Write metadata-free originals and sized copies; return the files written.
 
     Encoding is the slow part, so each image's files are kept in `cache_dir`
@@ -205,7 +204,7 @@ def process_images(source_dir: str, target_dir: str | None, widths, cache_dir: s
         path = os.path.join(source_dir, name)
         with open(path, "rb") as source:
             digest = bytes_digest(source.read() + repr(sorted(widths)).encode())[:16]
-        encoded = os.path.join(cache_dir, f"{name}-{digest}") if cache_dir else tempfile.mkdtemp()
+        encoded = os.path.join(cache_dir, f"{name}-{digest}")
         files = _copy_verified(encoded, target_dir)
         if files is None:
             if image_problem(path):
@@ -213,8 +212,6 @@ def process_images(source_dir: str, target_dir: str | None, widths, cache_dir: s
             _encode_entry(path, name, encoded, widths)
             files = _copy_verified(encoded, target_dir)
         written += files if target_dir else []
-        if not cache_dir:
-            shutil.rmtree(encoded)
     return written
 
 

@@ -1,8 +1,10 @@
 """Compile the theme's gettext catalogs as part of every build.
 
-The `.po` files under theme/translations are the only source; compiled `.mo`
-files go to a temporary folder so none is ever committed or goes stale.
-i18n_subsites then installs them from I18N_GETTEXT_LOCALEDIR.
+The `.po` files under theme/translations are the only source. Each is
+compiled once per version, into the cache (`catalogs/<lang>-<digest of the
+.po>/`), so no `.mo` is ever committed or goes stale, and a build killed
+half-way leaves no folder behind outside the cache. i18n_subsites then
+installs a subsite's from its I18N_GETTEXT_LOCALEDIR.
 
 A page asks for about thirty UI strings, and Jinja's newstyle gettext makes
 each `_('Atom feed')` three calls, a Markup and a %-format: a fifth of
@@ -11,12 +13,10 @@ string, so each environment (one language's) keeps it after the first ask
 (remember_translations).
 """
 
-import atexit
 import functools
 import gettext
 import os
 import shutil
-import tempfile
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
@@ -27,7 +27,7 @@ from jinja2 import pass_context
 from site_caches import in_memory
 from pelican import signals
 from pipeline import stop_build
-from site_rules import languages
+from site_rules import languages, main_site_path
 
 DOMAIN = "messages"
 EXTRACT_METHODS = [("**.html", "jinja2"), ("**.txt", "jinja2")]
@@ -85,78 +85,95 @@ def incomplete_entries(path: str) -> list[str]:
     ]
 
 
-def compile_catalogs(theme: str, langs, localedir: str) -> None:
-    """Write `<localedir>/<lang>/LC_MESSAGES/messages.mo` for each language.
+def compile_catalogs(theme: str, langs, folder: str) -> dict:
+    """{lang: its localedir}: `<folder>/<lang>-<digest>/<lang>/LC_MESSAGES/messages.mo`
+    for each language, compiled unless this version of its catalog was already.
 
     Raises SystemExit with one line per problem: a missing or unreadable
     catalog would otherwise leave that language's pages in English.
     """
-    problems = []
+    problems, compiled = [], {}
     for lang in langs:
         source = catalog_path(theme, lang)
-        if not os.path.isfile(source):
+        try:
+            localedir = os.path.join(folder, f"{lang}-{file_digest(source)[:16]}")
+        except OSError:
             problems.append(f"{source}: missing: the {lang!r} site has no UI-string catalog")
             continue
-        try:
-            catalog = _read(source)
-        except (PoFileError, UnicodeDecodeError, ValueError) as error:
-            problems.append(f"{source}: not a valid gettext catalog: {error}")
-            continue
-        target = os.path.join(localedir, lang, "LC_MESSAGES")
-        os.makedirs(target, exist_ok=True)
-        with open(os.path.join(target, f"{DOMAIN}.mo"), "wb") as mo:
-            write_mo(mo, catalog)
+        target = os.path.join(localedir, lang, "LC_MESSAGES", f"{DOMAIN}.mo")
+        if not _readable(target):
+            try:
+                catalog = _read(source)
+            except (PoFileError, UnicodeDecodeError, ValueError) as error:
+                problems.append(f"{source}: not a valid gettext catalog: {error}")
+                continue
+            _write_mo(catalog, target)
+            _remove_other_versions(folder, lang, keep=localedir)
+        compiled[lang] = localedir
     if problems:
         raise SystemExit("\n".join(problems))
+    return compiled
 
 
-# Language → (a digest of its .po file, the folder it was compiled into), in this process.
+def _readable(mo_path: str) -> bool:
+    """Whether gettext can load the compiled catalog at `mo_path`: a cache
+    file that was damaged only costs compiling it again."""
+    try:
+        with open(mo_path, "rb") as mo:
+            gettext.GNUTranslations(mo)
+    except Exception:  # gettext raises OSError, struct.error, IndexError… for a damaged file
+        return False
+    return True
+
+
+def _write_mo(catalog, target: str) -> None:
+    """Whole or not at all: another build sharing the cache may read it at once."""
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    partial = f"{target}.{os.getpid()}.partial"
+    with open(partial, "wb") as mo:
+        write_mo(mo, catalog)
+    os.replace(partial, target)
+
+
+def _remove_other_versions(folder: str, lang: str, keep: str) -> None:
+    for entry in os.scandir(folder):
+        if entry.name.startswith(f"{lang}-") and entry.path != keep:
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
+# Language → the folder its catalog was compiled into, in this process.
 COMPILED = in_memory("compiled catalogs")
 
 
 def compile_for_build(pelican_obj):
-    """The main site compiles every language's catalog when a build starts.
-
-    Each subsite uses its language's; in the live preview, which builds
-    again in the same process, a subsite compiles its catalog again when
-    the `.po` changed, into a new folder, because gettext keeps every
-    catalog it loaded by path.
+    """The main site compiles every language's catalog when a build starts,
+    so that every problem is told before anything is written; each subsite
+    then finds its own compiled. In the live preview, which builds again in
+    the same process, a changed `.po` is a new version in a new folder,
+    which gettext needs: it keeps every catalog it loaded by path.
     """
     settings = pelican_obj.settings
     lang, subsites = settings["DEFAULT_LANG"], languages(settings)[1:]
-    langs = [lang] if lang in subsites else subsites
-    stamps = {language: _stamp(catalog_path(settings["THEME"], language)) for language in langs}
-    if lang in subsites and COMPILED.get(lang, (None,))[0] == stamps[lang]:
-        settings["I18N_GETTEXT_LOCALEDIR"] = COMPILED[lang][1]
-        return
-    localedir = tempfile.mkdtemp(prefix="ui-catalogs-")
-    atexit.register(shutil.rmtree, localedir, ignore_errors=True)
+    folder = os.path.join(os.path.abspath(main_site_path(settings, "CACHE_PATH")), "catalogs")
     try:
-        compile_catalogs(settings["THEME"], langs, localedir)
+        COMPILED.update(compile_catalogs(settings["THEME"], [lang] if lang in subsites else subsites, folder))
     except SystemExit as problems:
         if lang not in subsites:
             stop_build(settings, str(problems).splitlines())
         raise RuntimeError(str(problems)) from None  # the preview reports it and keeps running
-    COMPILED.update({language: (stamp, localedir) for language, stamp in stamps.items()})
-    settings["I18N_GETTEXT_LOCALEDIR"] = localedir
+    if lang in subsites:
+        settings["I18N_GETTEXT_LOCALEDIR"] = COMPILED[lang]
 
 
 def ui_translations(lang: str):
     """The interface text of `lang` as this build compiled it (gettext; untranslated before)."""
-    localedir = COMPILED.get(lang, (None, None))[1]
+    localedir = COMPILED.get(lang)
     return _translations(localedir, lang) if localedir else gettext.NullTranslations()
 
 
 @functools.cache
 def _translations(localedir: str, lang: str):
     return gettext.translation(DOMAIN, localedir, [lang], fallback=True)
-
-
-def _stamp(path: str):
-    try:
-        return file_digest(path)
-    except OSError:
-        return None
 
 
 def remember_translations(generator) -> None:
