@@ -1,4 +1,4 @@
-"""In-process unit tests of the build machinery: digests (build_cache.fingerprints),
+"""In-process unit tests of the build machinery: digests (file_digests, build_cache.fingerprints),
 forked processes (build_cache.processes), page reuse (build_cache.writer) and
 the helpers of site_build. No Pelican build and no subprocess: a fork only
 where forking is what is tested. The whole file runs in about a second."""
@@ -25,9 +25,10 @@ from pelican.contents import Article
 from pelican.settings import DEFAULT_CONFIG
 from pelican.urlwrappers import Tag
 
+import file_digests
 from build_cache import fingerprints
-from build_cache.fingerprints import (PLACE_SETTINGS, KnownDigests, file_digest, new_build, output_digests,
-                                      page_digest, site_digest, source_digest, stable, tree_digest)
+from build_cache.fingerprints import new_build, page_digest, site_digest, source_digest, stable
+from file_digests import PLACE_SETTINGS, KnownDigests, file_digest, output_digests, tree_digest
 from build_cache.processes import Forks, can_fork
 from build_cache.writer import ReusingWriter, previous_site_path
 from pipeline import FATAL_MARK, ReportedLog, read_report, report_log, say, stop_build
@@ -97,7 +98,7 @@ def article(title="Peace talks", body="<p>Body</p>", *, summary=None, slug="peac
                    source_path=f"/content/updates/{slug}.{lang}.md")
 
 
-# --- fingerprints: file_digest, source_digest -----------------------------------------------
+# --- file_digests.file_digest, fingerprints.source_digest -----------------------------------------------
 
 
 def test_a_file_changed_with_its_time_put_back_gets_a_new_digest(tmp_path):
@@ -137,7 +138,7 @@ def test_file_digest_follows_a_symbolic_link_to_its_bytes(tmp_path):
     assert file_digest(str(tmp_path / "link.md")) == file_digest(str(tmp_path / "target.md"))
 
 
-# --- fingerprints: KnownDigests -----------------------------------------------------------
+# --- file_digests: KnownDigests ----------------------------------------------------------
 
 
 def test_known_digests_read_a_file_again_only_once_its_status_changed(tmp_path):
@@ -225,7 +226,7 @@ def test_the_first_source_digest_stands_for_the_build_until_a_new_build(tmp_path
     assert source_digest(str(path)) == file_digest(str(path))
 
 
-# --- fingerprints: tree_digest ----------------------------------------------------------------
+# --- file_digests: tree_digest --------------------------------------------------------------
 
 
 def test_a_symbolic_link_in_a_tree_counts_with_its_target_and_its_bytes(tmp_path):
@@ -327,7 +328,7 @@ def test_skipped_names_do_not_count_at_any_depth_and_other_names_do(tmp_path):
 
 
 def test_an_upgraded_package_changes_the_code_digest(tmp_path, monkeypatch):
-    from build_cache.fingerprints import code_digest, packages
+    from file_digests import code_digest, packages
 
     site_packages = tmp_path / "site-packages"
     (site_packages / "feedgenerator-2.1.0.dist-info").mkdir(parents=True)
@@ -403,11 +404,11 @@ def test_a_list_that_holds_itself_is_written_to_a_bounded_depth():
     looping = {}
     looping["self"] = looping
     with deadline(5):
-        assert stable(loop, by_name).count("[") == fingerprints.MAX_DEPTH
-        assert stable(looping, by_name).count("{") == fingerprints.MAX_DEPTH
+        assert stable(loop, by_name).count("[") == file_digests.MAX_DEPTH
+        assert stable(looping, by_name).count("{") == file_digests.MAX_DEPTH
 
 
-# --- fingerprints: output_digests -------------------------------------------------------------
+# --- file_digests: output_digests -------------------------------------------------------------
 
 
 def test_output_digests_names_files_relative_to_the_site_by_their_bytes(tmp_path):
@@ -757,7 +758,7 @@ def read_by_site_build(builds, *names) -> None:
     known = KnownDigests()
     for path in paths:
         known.digest(path)
-    known.save(fingerprints.build_records(builds.settings["CACHE_PATH"], str(builds.site)).known)
+    known.save(file_digests.build_records(builds.settings["CACHE_PATH"], str(builds.site)).known)
     forget("known digests")  # as a new build process starts
 
 

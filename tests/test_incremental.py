@@ -1,6 +1,7 @@
 """Incremental builds: after any kind of edit, reusing the previous build gives
 exactly the site a build from scratch gives, and unchanged pages are reused."""
 
+import dataclasses
 import importlib
 import io
 import json
@@ -61,12 +62,22 @@ def test_a_body_edit_renders_only_the_pages_that_show_that_piece(tmp_path):
     assert len(changed) < len(before) / 10, f"{len(changed)} of {len(before)} pages rendered again"
 
 
-def test_a_build_with_nothing_changed_is_skipped_and_keeps_the_site(tmp_path):
+CHECK_AND_TELL_IMPORTS = (
+    "import json, sys; from site_build import BuildRequest; status = BuildRequest(**json.loads(sys.argv[1])).run(); "
+    "print('imported:', sorted({name.split('.')[0] for name in sys.modules} & {'pelican', 'jinja2', 'markdown', 'babel'}));"
+    " sys.exit(status)")
+
+
+def test_a_build_with_nothing_changed_is_skipped_without_importing_pelican_and_keeps_the_site(tmp_path):
     content = small_corpus(tmp_path, updates=3)
     output = tmp_path / "site"
     assert run_build(output, content=content).status == 0
-    again = run_build(output, content=content)
-    assert again.status == 0 and "Nothing changed" in again.log
+    # In a process of its own, as `invoke build` runs it: telling that nothing changed must not pay for Pelican.
+    request = json.dumps(dataclasses.asdict(request_for(output, content=content)))
+    again = subprocess.run([sys.executable, "-c", CHECK_AND_TELL_IMPORTS, request], cwd=ROOT, capture_output=True,
+                           text=True, check=False, env=pelican_environment())
+    assert again.returncode == 0 and "Nothing changed" in again.stdout, again.stdout + again.stderr
+    assert "imported: []" in again.stdout
     assert (output / "fa" / "index.html").is_file()
     other_day = run_build(output, content=content, overrides={"BUILD_DATE": "2026-12-24"})
     assert other_day.status == 0 and "Nothing changed" not in other_day.log
@@ -164,7 +175,7 @@ def test_a_build_with_nothing_changed_writes_again_what_was_deleted_or_altered_i
 
 
 def test_a_second_check_of_an_unchanged_site_reads_no_file_and_still_finds_one_altered_in_place(tmp_path):
-    from build_cache.fingerprints import KnownDigests, build_records
+    from file_digests import KnownDigests, build_records
 
     content = small_corpus(tmp_path, updates=3)
     output = tmp_path / "site"
@@ -172,7 +183,7 @@ def test_a_second_check_of_an_unchanged_site_reads_no_file_and_still_finds_one_a
     settled(*(path for root in (output, content) for path in root.rglob("*") if path.is_file()))
     assert "Nothing changed" in run_build(output, content=content).log
     request = request_for(output, content=content)
-    settings = request.read_settings()
+    settings = sb.file_settings(request)
     records = build_records(settings["CACHE_PATH"], str(output.resolve()))
     known = KnownDigests.load(records.known)
     assert sb.build_inputs(settings, request.settings_file, known) == (tmp_path / "site-cache" / "builds" /

@@ -127,3 +127,66 @@ def test_settled_urls_are_worked_out_once_per_piece_until_the_next_build():
     finally:
         pelican_compat.unsettle_urls()
     assert piece.url == "updates/third.html"
+
+
+# Pelican's own form of values the settings file gives: it makes PAGINATION_PATTERNS rules.
+PELICAN_REWRITES = {"PAGINATION_PATTERNS"}
+
+
+def settings_file_cases(tmp_path):
+    from conftest import ROOT
+    from site_build import BuildRequest
+
+    elsewhere = tmp_path / "site"
+    (elsewhere / "mytheme").mkdir(parents=True)
+    (elsewhere / "conf.py").write_text(
+        'import os\nTHEME = "mytheme"\nCACHE_PATH = "../work-cache"\nPLUGIN_PATHS = ["plugins", "/opt/more"]\n'
+        'SITEURL = os.environ.get("SITEURL", "")\nDEFAULT_LANG = "fa"\n', encoding="utf-8")
+    (elsewhere / "named.py").write_text('THEME = "notmyidea"\n', encoding="utf-8")
+    content = str(ROOT / "content")
+    return {
+        "the project's settings": BuildRequest(settings_file=str(ROOT / "pelicanconf.py"), content=content),
+        "publishing, with the environment, overrides and a cache": BuildRequest(
+            settings_file=str(ROOT / "publishconf.py"), content=content, env={"SITEURL": "https://mirror.example/"},
+            cache=str(tmp_path / "cache"), settings={"SEARCH_INDEX": False, "THEME": "theme"}),
+        "relative paths in another folder": BuildRequest(settings_file=str(elsewhere / "conf.py"), content=content,
+                                                         env={"SITEURL": "https://x.example"}),
+        "a theme named, not a folder": BuildRequest(settings_file=str(elsewhere / "named.py"), content=content),
+    }
+
+
+@pytest.mark.parametrize("case", ["the project's settings", "publishing, with the environment, overrides and a cache",
+                                  "relative paths in another folder", "a theme named, not a folder"])
+def test_site_build_reads_a_settings_file_as_pelican_does(case, tmp_path, monkeypatch):
+    """site_build checks what changed without importing Pelican (file_settings):
+    every value it reads must be the one Pelican's read_settings gives."""
+    import os
+
+    from site_build.site_build import _settings, file_settings
+
+    monkeypatch.chdir(tmp_path)  # Pelican's default cache folder is relative to the working folder
+    request = settings_file_cases(tmp_path)[case]
+    ours, pelicans = file_settings(request), _settings(request)
+    assert ours is not None
+    pelicans["CACHE_PATH"] = os.path.abspath(pelicans["CACHE_PATH"])
+    if case == "a theme named, not a folder":
+        # One of Pelican's own themes: it changes only with Pelican, whose version every build's inputs include.
+        import pelican
+
+        assert pelicans["THEME"].startswith(os.path.dirname(pelican.__file__)) and ours["THEME"] == "notmyidea"
+        pelicans["THEME"] = ours["THEME"]
+    assert {key: value for key, value in ours.items() if key not in PELICAN_REWRITES} == {
+        key: pelicans.get(key) for key in ours if key not in PELICAN_REWRITES}
+    assert os.environ.get("SITEURL") is None  # the request's environment is put back
+
+
+def test_a_settings_file_that_fails_gives_no_settings_and_leaves_the_environment_alone(tmp_path):
+    import os
+
+    from site_build import BuildRequest
+    from site_build.site_build import file_settings
+
+    broken = tmp_path / "conf.py"
+    broken.write_text('import os\nSITEURL = os.environ["SITEURL"]\nTHEME = undefined_name\n', encoding="utf-8")
+    assert file_settings(BuildRequest(settings_file=str(broken), env={"SITEURL": "https://x.example"})) is None
+    assert "SITEURL" not in os.environ

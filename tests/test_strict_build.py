@@ -244,7 +244,7 @@ def test_without_an_atomic_exchange_the_folder_is_still_replaced(tmp_path, monke
 
 TREE_DIGEST = """
 import sys
-from build_cache.fingerprints import tree_digest
+from file_digests import tree_digest
 print(tree_digest(sys.argv[1]))
 """
 

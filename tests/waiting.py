@@ -20,7 +20,7 @@ def wait_for(condition, what: str, timeout: float = 60.0, every: float = 0.02):
 def settled(*paths) -> None:
     """Wait until each of `paths` last changed longer ago than a tick of the
     file clock, so that build_cache's KnownDigests remember it when they read it."""
-    from build_cache.fingerprints import KnownDigests
+    from file_digests import KnownDigests
 
     changed = max(os.stat(path).st_ctime_ns for path in paths)
     racy = KnownDigests.COARSE_RACY_NS if changed % 1_000_000_000 == 0 else KnownDigests.RACY_NS

@@ -18,12 +18,13 @@ import logging
 import os
 import pickle
 
+from file_digests import digest, packages, tree_digest
 from pelican.generators import CachingGenerator
 from pelican_compat import compare_by_bytes, copy_content, file_stamp, open_cache, reader_cache, use_reader_cache
 from site_caches import in_memory
 from site_rules import main_site_path
 
-from .fingerprints import digest, name_of, packages, source_digest, stable, tree_digest
+from .fingerprints import name_of, source_digest, stable
 from .processes import parse_ahead
 
 logger = logging.getLogger(f"pelican.plugins.{__name__}")

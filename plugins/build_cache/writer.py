@@ -12,15 +12,15 @@ import os
 import pickle
 import shutil
 
-from local_dates import build_date
+from file_digests import code_digest, digest, file_digest, known_digests
 from pelican import signals
 from pelican.paginator import Paginator
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import Writer
 from pelican_compat import open_output, written_files
-from site_rules import main_site_path
+from site_rules import build_date, main_site_path
 
-from .fingerprints import code_digest, digest, file_digest, known_digests, name_of, page_digest, site_digest, stable
+from .fingerprints import name_of, page_digest, site_digest, stable
 
 # Under "pelican" so that `pelican --verbose` shows this plugin's progress too.
 logger = logging.getLogger(f"pelican.plugins.{__name__}")

@@ -20,8 +20,9 @@ from urllib.parse import unquote, urlsplit
 import yaml
 from pelican import signals
 
-from build_cache.fingerprints import code_digest, digest, file_digest, name_of, stable
+from build_cache.fingerprints import name_of, stable
 from build_cache.processes import FORKS, can_fork
+from file_digests import code_digest, digest, file_digest
 from site_caches import in_memory
 from images import image_problem
 from pipeline import stop_build

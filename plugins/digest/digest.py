@@ -14,11 +14,10 @@ import os
 import shutil
 import tempfile
 
-from local_dates import build_date
 from pelican import signals
 from pelican.generators import Generator
 from site_build import BuildRequest
-from site_rules import languages, site_folder
+from site_rules import build_date, languages, site_folder
 
 DIGEST_FILES = {"digest.html": "digest_email.html", "digest.txt": "digest_email.txt"}
 

@@ -25,7 +25,8 @@ import icalendar
 from markupsafe import Markup
 from pelican import signals
 
-from local_dates import build_date, parse_local_time
+from local_dates import parse_local_time
+from site_rules import build_date
 
 SECTION = "events"
 

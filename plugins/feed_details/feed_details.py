@@ -20,8 +20,8 @@ them all, in every language's site:
 
 import datetime
 
-from local_dates import build_date
 from pelican import signals
+from site_rules import build_date
 
 
 def declare_language_and_guids(context, feed) -> None:

@@ -23,7 +23,7 @@ import warnings
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pelican import signals
-from build_cache.fingerprints import bytes_digest, file_digest
+from file_digests import bytes_digest, file_digest
 from site_caches import in_memory
 from build_cache.processes import FORKS, can_fork
 from pelican_compat import relpath_to_site

@@ -1,5 +1,4 @@
 from .local_dates import (
-    build_date,
     format_date,
     format_datetime,
     format_span,
@@ -9,5 +8,5 @@ from .local_dates import (
     years_and_months,
 )
 
-__all__ = ["build_date", "format_date", "format_datetime", "format_span", "local_number", "parse_local_time",
+__all__ = ["format_date", "format_datetime", "format_span", "local_number", "parse_local_time",
            "register", "years_and_months"]

@@ -81,14 +81,6 @@ def parse_local_time(value, timezone: str):
     raise ValueError(value)
 
 
-def build_date(settings) -> datetime.date:
-    """The day the site describes: BUILD_DATE if set (tests fix it), else today in UTC."""
-    fixed = settings.get("BUILD_DATE")
-    if fixed:
-        return datetime.date.fromisoformat(str(fixed))
-    return datetime.datetime.now(datetime.timezone.utc).date()
-
-
 def years_and_months(start: datetime.date, end: datetime.date) -> tuple[int, int]:
     """Whole years and remaining whole months from `start` to `end`."""
     months = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)

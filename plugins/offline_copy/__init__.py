@@ -6,9 +6,8 @@ import os
 import shutil
 import tempfile
 import zipfile
-from unittest import mock
 
-from site_build import BuildRequest
+from site_build import BuildRequest, environment
 
 # What only a web host can use: header rules.
 HOST_ONLY = {"_headers"}
@@ -43,7 +42,7 @@ def bundle(request: BuildRequest, directory: str, *, day: datetime.date | None =
         site = os.path.join(work, name)
         # No search index: browsers do not fetch it from files.
         settings = {"SEARCH_INDEX": False}
-        with mock.patch.dict(os.environ, request.env):
+        with environment(request.env):
             public = public_address(request.settings_file)
         if public:
             settings["SITEURL"] = public

@@ -42,8 +42,9 @@ import logging
 import os
 
 from blinker import signal
-from pelican import signals
-from pelican.log import console
+
+# Pelican is imported only where a build uses it: site_build reads the report
+# before it decides to start Pelican, and must not pay for importing it.
 
 sites_read = signal("iec.sites_read")
 site_written = signal("iec.site_written")
@@ -92,6 +93,8 @@ def stop_build(settings, problems: list[str]):
 def say(settings, line: str) -> None:
     """One line for whoever started the build (never a warning: builds are strict)."""
     if not _report(settings, "note", [line]):
+        from pelican.log import console
+
         console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
@@ -122,6 +125,8 @@ def report_log(pelican_obj) -> None:
 
 
 def register():
+    from pelican import signals
+
     signals.initialized.connect(report_log)
 
 

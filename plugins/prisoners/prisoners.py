@@ -29,8 +29,8 @@ from pelican.generators import CachingGenerator
 from pelican_compat import relpath_to_site
 
 from pipeline import stop_build
-from site_rules import DEATH_PENALTY_STATUSES, content_security_policy, DETAINED_STATUSES, PRISONER_STATUSES
-from local_dates import build_date, local_number, years_and_months
+from site_rules import DEATH_PENALTY_STATUSES, content_security_policy, DETAINED_STATUSES, PRISONER_STATUSES, build_date
+from local_dates import local_number, years_and_months
 
 # The English words of each status, as theme/templates/partials/status.html
 # writes them (the catalogs translate them there).

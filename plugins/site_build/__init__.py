@@ -1,3 +1,3 @@
-from .site_build import BuildRequest, build, pelican_environment, preview_command
+from .site_build import BuildRequest, build, environment, pelican_environment, preview_command
 
-__all__ = ["BuildRequest", "build", "pelican_environment", "preview_command"]
+__all__ = ["BuildRequest", "build", "environment", "pelican_environment", "preview_command"]

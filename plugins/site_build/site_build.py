@@ -21,12 +21,16 @@ notes and one line of what each language published ("Built output/: en: 5
 updates, …; fa: …"). With `verbose`, Pelican's whole log, then that line.
 
 Every build starts from a BuildRequest: tasks, tests and benchmarks alike.
+All of this runs before Pelican and without importing it (a third of a
+second): the settings file is read as Pelican reads it (file_settings), and
+Pelican runs in a process of its own.
 """
 
 import contextlib
 import ctypes
 import dataclasses
 import errno
+import importlib.util
 import json
 import os
 import pathlib
@@ -36,7 +40,6 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping
-from unittest import mock
 
 try:
     import fcntl
@@ -50,7 +53,7 @@ class BuildRequest:
 
     `settings` override the settings file's values (Pelican's own and the
     plugins': {"SEARCH_INDEX": False}); `cache` is the cache folder (the
-    settings file's CACHE_PATH by default); `env` adds to the environment the
+    settings file's CACHE_PATH by default, else Pelican's: `cache`); `env` adds to the environment the
     settings file is read in (publishconf.py reads SITEURL from it). With
     `reuse`, pages whose inputs did not change are taken from the previous
     build in `output` instead of rendered again, and when no input changed
@@ -101,13 +104,16 @@ def build(request: BuildRequest) -> int:
 
 
 def _build(request: BuildRequest, lock) -> int:
-    from build_cache.fingerprints import KnownDigests, build_records, output_digests
+    from file_digests import KnownDigests, build_records, output_digests
     from pipeline import read_report
     from translation_status import published_summary
 
     output, overrides = request.output, dict(request.settings)
-    settings = _settings(request)
-    records = build_records(settings["CACHE_PATH"], output) if request.reuse else None
+    # Without settings (a broken settings file), Pelican runs and says what is wrong.
+    settings = file_settings(request)
+    records = build_records(settings["CACHE_PATH"], output) if request.reuse and settings else None
+    if settings:
+        request = dataclasses.replace(request, cache=settings["CACHE_PATH"])  # Pelican's, for certain
     if records:
         # The digests of the sources and of the output as last read: a file is
         # read again only where its status changed.
@@ -190,7 +196,7 @@ def _differing_files(output: str, recorded: dict | None, known=None) -> list[str
     """The files of `output` that are not what the last build wrote (missing,
     extra or other bytes), sorted; UNRECORDED without a record. `known`:
     fingerprints.KnownDigests of the files as last read."""
-    from build_cache.fingerprints import output_digests
+    from file_digests import output_digests
 
     if recorded is None:
         return UNRECORDED
@@ -253,11 +259,11 @@ def build_inputs(settings, settings_file: str, known=None) -> str:
     """A digest of everything a build reads: settings (their values and the
     files that set them), content, theme, plugins, installed packages and the
     day it describes. `known`: fingerprints.KnownDigests of the files as last read."""
-    from build_cache.fingerprints import PLACE_SETTINGS, code_digest, digest, name_of, stable, tree_digest
-    from local_dates import build_date
+    from file_digests import PLACE_SETTINGS, code_digest, digest, stable, tree_digest
+    from site_rules import build_date
 
     values = {key: value for key, value in settings.items() if key not in PLACE_SETTINGS}
-    return digest(stable(values, name_of), tree_digest(*_config_modules(settings_file), known=known),
+    return digest(stable(values), tree_digest(*_config_modules(settings_file), known=known),
                   tree_digest(settings["PATH"], known=known), code_digest(settings, known),
                   build_date(settings).isoformat())
 
@@ -268,8 +274,55 @@ def _settings(request: BuildRequest) -> dict:
     override = {**request.settings, "PATH": os.path.abspath(request.content)}
     if request.cache:
         override["CACHE_PATH"] = os.path.abspath(request.cache)
-    with mock.patch.dict(os.environ, request.env):  # publishconf.py reads SITEURL from it
+    with environment(request.env):  # publishconf.py reads SITEURL from it
         return read_settings(request.settings_file, override=override)
+
+
+# What Pelican reads relative to the settings file's folder, and where it caches by default.
+RELATIVE_TO_SETTINGS_FILE = ("THEME", "CACHE_PATH")
+DEFAULT_CACHE_PATH = "cache"
+
+
+def file_settings(request: BuildRequest) -> dict | None:
+    """The settings file's own values (its upper-case names, as Pelican reads
+    them) with `request.settings` on top; THEME, CACHE_PATH and PLUGIN_PATHS
+    resolved from the settings file's folder as Pelican resolves them, PATH
+    and CACHE_PATH as the build gets them. Pelican's defaults are left out:
+    they change only with Pelican, which code_digest covers. None if the
+    file cannot be run: Pelican then says why. (test_pelican_compat checks
+    this against Pelican's own read_settings.)"""
+    path = os.path.abspath(request.settings_file)
+    spec = importlib.util.spec_from_file_location(os.path.splitext(os.path.basename(path))[0], path)
+    module = importlib.util.module_from_spec(spec)
+    try:
+        with environment(request.env):  # publishconf.py reads SITEURL from it
+            spec.loader.exec_module(module)
+    except Exception:  # noqa: BLE001 - whatever a settings file raises, Pelican reports it
+        return None
+    settings = {**{name: value for name, value in vars(module).items() if name.isupper()}, **request.settings}
+    folder = os.path.dirname(path)
+    for key in RELATIVE_TO_SETTINGS_FILE:
+        if isinstance(settings.get(key), str):
+            resolved = os.path.normpath(os.path.join(folder, settings[key]))
+            if key != "THEME" or os.path.exists(resolved):  # THEME may name one of Pelican's themes
+                settings[key] = resolved
+    settings["PLUGIN_PATHS"] = [os.path.normpath(os.path.join(folder, plugins))
+                                for plugins in settings.get("PLUGIN_PATHS", [])]
+    settings["PATH"] = os.path.abspath(request.content)
+    settings["CACHE_PATH"] = os.path.abspath(request.cache or settings.get("CACHE_PATH", DEFAULT_CACHE_PATH))
+    return settings
+
+
+@contextlib.contextmanager
+def environment(added: Mapping):
+    """os.environ with `added`, put back as it was afterwards."""
+    saved = dict(os.environ)
+    os.environ.update(added)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def _config_modules(settings_file: str) -> list[str]:

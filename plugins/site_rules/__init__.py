@@ -1,6 +1,6 @@
 """The site's rules, in one place: which languages it has and where each is
 published, how a content file is named, how its front-matter is read, the
-prisoner statuses, and which pages the site makes itself.
+prisoner statuses, which pages the site makes itself, and the day it describes.
 
 Every plugin, task, test and benchmark imports these from here (the plugins
 folder is installed into the virtual environment as packages: pyproject.toml),
@@ -8,6 +8,7 @@ so a rule is never written twice and a plugin never depends on the order of
 PLUGINS to import another.
 """
 
+import datetime
 import os
 import re
 from urllib.parse import urlsplit
@@ -51,6 +52,17 @@ def main_site_path(settings, key: str) -> str:
     folder named by the language."""
     path = settings[key]
     return os.path.dirname(os.path.normpath(path)) if is_subsite(settings) else path
+
+
+# --- The day the site describes --------------------------------------------------
+
+def build_date(settings) -> datetime.date:
+    """BUILD_DATE if set (tests fix it), else today in UTC: what is upcoming, how long a
+    prisoner has been held, and whether the inputs of the last build are still current."""
+    fixed = settings.get("BUILD_DATE")
+    if fixed:
+        return datetime.date.fromisoformat(str(fixed))
+    return datetime.datetime.now(datetime.timezone.utc).date()
 
 
 # --- Content files --------------------------------------------------------------

@@ -16,7 +16,8 @@ is never loaded.
 import os
 
 from jinja2 import FileSystemBytecodeCache
-from build_cache.fingerprints import digest, name_of, stable
+from build_cache.fingerprints import name_of, stable
+from file_digests import digest
 from pelican import signals
 from site_rules import main_site_path
 

@@ -16,7 +16,6 @@ from collections import defaultdict
 from typing import NamedTuple
 
 from site_rules import FILE_NAME, FRONT_MATTER, languages, load_front_matter, sections
-from ui_catalogs import catalog_path, incomplete_entries
 
 # Front-matter is at most this long (the content contract refuses longer).
 FRONT_MATTER_BYTES = 32 * 1024
@@ -133,6 +132,8 @@ def translation_report(settings) -> list[Row]:
                 if theirs > ours:
                     rows.append(Row(lang, piece, "stale",
                                     f"{original_lang} changed {theirs:%Y-%m-%d}, {lang} last {ours:%Y-%m-%d}"))
+    from ui_catalogs import catalog_path, incomplete_entries  # Babel and Pelican: not for published_summary
+
     for lang in langs[1:]:
         path = catalog_path(settings["THEME"], lang)
         entries = incomplete_entries(path) if os.path.isfile(path) else ["(the whole catalog is missing)"]

@@ -22,7 +22,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po, write_po
-from build_cache.fingerprints import file_digest
+from file_digests import file_digest
 from jinja2 import pass_context
 from site_caches import in_memory
 from pelican import signals
