@@ -180,13 +180,23 @@ def test_site_build_reads_a_settings_file_as_pelican_does(case, tmp_path, monkey
     assert os.environ.get("SITEURL") is None  # the request's environment is put back
 
 
-def test_a_settings_file_that_fails_gives_no_settings_and_leaves_the_environment_alone(tmp_path):
+@pytest.mark.parametrize("files, expected", [
+    ({"conf.py": 'THEME = "theme"\nPLUGINS = [\n'}, "conf.py, line 2: '[' was never closed"),
+    ({"conf.py": 'import os\nSITEURL = os.environ["SITEURL"]\nTHEME = undefined_name\n'},
+     "conf.py, line 3: NameError: name 'undefined_name' is not defined"),
+    ({"conf.py": "import sys, os\nsys.path.append(os.path.dirname(__file__))\nfrom baseconf import *\n",
+      "baseconf.py": 'SITENAME = "x"\nDEFAULT_LANG = fa\n'}, "baseconf.py, line 2: NameError: name 'fa' is not defined"),
+])
+def test_a_settings_file_that_fails_is_one_line_naming_the_file_and_line(files, expected, tmp_path, monkeypatch):
     import os
 
     from site_build import BuildRequest
-    from site_build.site_build import file_settings
+    from site_build.site_build import SettingsFileError, file_settings
 
-    broken = tmp_path / "conf.py"
-    broken.write_text('import os\nSITEURL = os.environ["SITEURL"]\nTHEME = undefined_name\n', encoding="utf-8")
-    assert file_settings(BuildRequest(settings_file=str(broken), env={"SITEURL": "https://x.example"})) is None
-    assert "SITEURL" not in os.environ
+    monkeypatch.chdir(tmp_path)
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    with pytest.raises(SettingsFileError) as failed:
+        file_settings(BuildRequest(settings_file=str(tmp_path / "conf.py"), env={"SITEURL": "https://x.example"}))
+    assert str(failed.value) == expected
+    assert "SITEURL" not in os.environ  # the request's environment is put back

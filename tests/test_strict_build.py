@@ -42,6 +42,21 @@ def test_a_missing_catalog_is_an_error(tmp_path):
     assert "Traceback" not in build.log
 
 
+def test_a_broken_settings_file_fails_with_one_line_and_leaves_the_site_alone(tmp_path, monkeypatch):
+    site = tmp_path / "output"
+    write(site / "index.html", "the site as it was")
+    conf = tmp_path / "myconf.py"
+    conf.write_text((ROOT / "pelicanconf.py").read_text(encoding="utf-8").replace('THEME = "theme"', 'THEME = them'),
+                    encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    build = run_build(site, settings=str(conf), encoded_images=False)
+    assert build.status != 0
+    assert build.log.strip().splitlines() == [
+        f"myconf.py, line {conf.read_text().splitlines().index('THEME = them') + 1}: NameError: name 'them' is not defined"]
+    assert (site / "index.html").read_text() == "the site as it was"
+    assert not list(tmp_path.glob(".output-*"))  # no staging folder left
+
+
 # One site for the pieces below that are not in every language (add_…, each beside its test): a piece
 # without its English original, and a draft in two languages. Different files; the first test's "no
 # warning" then holds for the draft as well.

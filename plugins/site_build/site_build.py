@@ -39,6 +39,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import traceback
 from collections.abc import Mapping
 
 try:
@@ -109,11 +110,13 @@ def _build(request: BuildRequest, lock) -> int:
     from translation_status import published_summary
 
     output, overrides = request.output, dict(request.settings)
-    # Without settings (a broken settings file), Pelican runs and says what is wrong.
-    settings = file_settings(request)
-    records = build_records(settings["CACHE_PATH"], output) if request.reuse and settings else None
-    if settings:
-        request = dataclasses.replace(request, cache=settings["CACHE_PATH"])  # Pelican's, for certain
+    try:
+        settings = file_settings(request)
+    except SettingsFileError as problem:
+        sys.stderr.write(f"{problem}\n")
+        return 1
+    records = build_records(settings["CACHE_PATH"], output) if request.reuse else None
+    request = dataclasses.replace(request, cache=settings["CACHE_PATH"])  # Pelican's, for certain
     if records:
         # The digests of the sources and of the output as last read: a file is
         # read again only where its status changed.
@@ -167,8 +170,7 @@ def _build(request: BuildRequest, lock) -> int:
             if request.summary:
                 print(f"Built {os.path.basename(output)}/: {published_summary(settings)}")
         else:
-            # A build that failed before its plugins were loaded (a broken
-            # settings file) reported nothing: then Pelican's own log.
+            # A build that failed before its plugins were loaded reported nothing: then Pelican's own log.
             problems = list(dict.fromkeys(report["problem"]))
             sys.stderr.write(log if request.verbose or not problems else "\n".join(problems) + "\n")
         return result.returncode
@@ -283,22 +285,25 @@ RELATIVE_TO_SETTINGS_FILE = ("THEME", "CACHE_PATH")
 DEFAULT_CACHE_PATH = "cache"
 
 
-def file_settings(request: BuildRequest) -> dict | None:
+class SettingsFileError(Exception):
+    """A settings file that cannot be run, in one line: the file, the line and what is wrong."""
+
+
+def file_settings(request: BuildRequest) -> dict:
     """The settings file's own values (its upper-case names, as Pelican reads
     them) with `request.settings` on top; THEME, CACHE_PATH and PLUGIN_PATHS
     resolved from the settings file's folder as Pelican resolves them, PATH
     and CACHE_PATH as the build gets them. Pelican's defaults are left out:
-    they change only with Pelican, which code_digest covers. None if the
-    file cannot be run: Pelican then says why. (test_pelican_compat checks
-    this against Pelican's own read_settings.)"""
+    they change only with Pelican, which code_digest covers.
+    (test_pelican_compat checks this against Pelican's own read_settings.)"""
     path = os.path.abspath(request.settings_file)
     spec = importlib.util.spec_from_file_location(os.path.splitext(os.path.basename(path))[0], path)
     module = importlib.util.module_from_spec(spec)
     try:
         with environment(request.env):  # publishconf.py reads SITEURL from it
             spec.loader.exec_module(module)
-    except Exception:  # noqa: BLE001 - whatever a settings file raises, Pelican reports it
-        return None
+    except Exception as error:  # noqa: BLE001 - whatever a settings file raises
+        raise SettingsFileError(_settings_problem(path, error)) from None
     settings = {**{name: value for name, value in vars(module).items() if name.isupper()}, **request.settings}
     folder = os.path.dirname(path)
     for key in RELATIVE_TO_SETTINGS_FILE:
@@ -311,6 +316,19 @@ def file_settings(request: BuildRequest) -> dict | None:
     settings["PATH"] = os.path.abspath(request.content)
     settings["CACHE_PATH"] = os.path.abspath(request.cache or settings.get("CACHE_PATH", DEFAULT_CACHE_PATH))
     return settings
+
+
+def _settings_problem(path: str, error: Exception) -> str:
+    """"<file>, line <n>: <what is wrong>", in the settings file or one beside it
+    that it imports (publishconf.py imports pelicanconf.py)."""
+    if isinstance(error, SyntaxError):
+        where, line, message = error.filename or path, error.lineno, error.msg
+    else:
+        ours = [frame for frame in traceback.extract_tb(error.__traceback__)
+                if os.path.dirname(frame.filename) == os.path.dirname(path)]
+        where, line = (ours[-1].filename, ours[-1].lineno) if ours else (path, None)
+        message = f"{type(error).__name__}: {error}"
+    return f"{os.path.relpath(where)}{f', line {line}' if line else ''}: {message}"
 
 
 @contextlib.contextmanager
