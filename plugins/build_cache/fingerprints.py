@@ -19,14 +19,13 @@ from site_caches import forget, in_memory
 def stable(value, ref) -> str:
     """file_digests.stable with Pelican's objects: a piece as `ref(piece)`, a
     tag, category or author by its name (the slug follows from the name)."""
-    def named(obj):
-        if isinstance(obj, Content):
-            return ref(obj)
-        if isinstance(obj, URLWrapper):
-            return f"<{type(obj).__name__} {obj.name!r}>"
-        return None
+    def write(obj):
+        return ref(obj) if isinstance(obj, Content) else f"<{type(obj).__name__} {obj.name!r}>"
 
-    return file_digests.stable(value, named)
+    return file_digests.stable(value, (PELICAN_OBJECTS, write))
+
+
+PELICAN_OBJECTS = (Content, URLWrapper)
 
 
 def name_of(content: Content) -> str:

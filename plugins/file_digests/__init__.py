@@ -52,8 +52,9 @@ SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def stable(value, named=None, depth: int = 0) -> str:
-    """`value` written the same way in every run. `named(obj)` may write an object
-    that is no plain value (a Pelican piece: fingerprints.stable), or give None."""
+    """`value` written the same way in every run. `named` is (classes, write):
+    how to write objects of those classes, which are no plain values (Pelican's
+    pieces and tags: fingerprints.stable)."""
     kind = type(value)
     if kind in SCALARS:  # the exact types first: most values are, and this is the hot path
         return repr(value)
@@ -65,10 +66,8 @@ def stable(value, named=None, depth: int = 0) -> str:
         return repr(value)
     if isinstance(value, (datetime.date, datetime.time)):
         return value.isoformat()
-    if named is not None and kind is not dict:
-        text = named(value)
-        if text is not None:
-            return text
+    if named is not None and isinstance(value, named[0]):
+        return named[1](value)
     if depth >= MAX_DEPTH:
         return kind.__qualname__
     if isinstance(value, dict):
