@@ -18,11 +18,14 @@ editor: $(VENV)/.installed node_modules/.installed
 test: $(VENV)/.installed nodejs-npm node_modules/.installed /usr/bin/chromium /usr/bin/java /usr/bin/hugo
 	$(BIN)/invoke test
 
-# The pinned packages, then plugins/ as packages of its own (pyproject.toml).
+# The pinned packages, then plugins/ as packages of its own (pyproject.toml),
+# compiled once: every build process imports them, and where
+# PYTHONDONTWRITEBYTECODE is set (containers, CI) none would ever be cached.
 $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV) || { echo "Python's venv module is missing: apt-get install python3-venv"; exit 1; }
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --requirement requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --editable .
+	$(BIN)/python -m compileall -q plugins
 	touch $@
 
 # npm anywhere on the PATH will do (Debian's, NodeSource's, nvm's); without one,

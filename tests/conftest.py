@@ -44,14 +44,15 @@ class Build:
 def request_for(output: Path, *, settings: str = "pelicanconf.py", content: Path = ROOT / "content",
                 overrides=None, env=None, verbose: bool = False, encoded_images: bool = True) -> BuildRequest:
     """The BuildRequest of a test build: the session's build date, and a
-    content cache of its own beside its output.
+    content cache of its own beside its output, but the run's one folder of
+    compiled templates (sites.shared_templates).
 
     With `encoded_images` (the default), a new cache starts with the images
     of `content` already encoded, those it has byte for byte among the
     starter content's and the benchmark corpus's (tests/sites.py); without,
     it starts empty and the build encodes every image.
     """
-    overrides = {"BUILD_DATE": BUILD_DATE, **(overrides or {})}
+    overrides = {"BUILD_DATE": BUILD_DATE, **sites.shared_templates(), **(overrides or {})}
     cache = output.parent / f"{output.name}-cache"
     if encoded_images:
         sites.seed_images(cache, content)

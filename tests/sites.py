@@ -132,6 +132,13 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def shared_templates() -> dict:
+    """The setting that has a build keep its compiled templates in one folder for the whole run, where
+    every other build finds them (template_cache: keyed by each template's path and source), instead
+    of compiling each template in every language of every build."""
+    return {"TEMPLATE_CACHE_PATH": str(SHARED / "templates")} if SHARED is not None else {}
+
+
 def own_cache(folder: Path, content: Path = ROOT / "content") -> str:
     """folder/cache, started with the encoded images of `content`: the cache of a build the test asks
     for itself (instead of the project's cache/, which the settings file names)."""

@@ -22,7 +22,7 @@ from site_caches import in_memory
 # between runs (a fresh staging folder each time) without changing a page.
 PLACE_SETTINGS = frozenset({
     "OUTPUT_PATH", "PREVIOUS_OUTPUT_PATH", "PREVIOUS_OUTPUT_INTACT", "DELETE_OUTPUT_DIRECTORY",
-    "CACHE_PATH", "LOAD_CONTENT_CACHE", "REPORT_FILE", "localsiteurl",
+    "CACHE_PATH", "TEMPLATE_CACHE_PATH", "LOAD_CONTENT_CACHE", "REPORT_FILE", "localsiteurl",
     # The cache folder of the catalogs compiled from the theme's, which code_digest() covers.
     "I18N_GETTEXT_LOCALEDIR",
 })

@@ -82,8 +82,8 @@ class BuildRequest:
         return dataclasses.replace(self, settings={**self.settings, **settings})
 
     def read_settings(self) -> dict:
-        """The settings this build runs with (the settings file's, then `settings`)."""
-        return _settings(self)
+        """The settings file's values with `settings` on top (file_settings: Pelican's defaults left out)."""
+        return file_settings(self)
 
 
 def pelican_environment(request: BuildRequest | None = None) -> dict:
@@ -268,16 +268,6 @@ def build_inputs(settings, settings_file: str, known=None) -> str:
     return digest(stable(values), tree_digest(*_config_modules(settings_file), known=known),
                   tree_digest(settings["PATH"], known=known), code_digest(settings, known),
                   build_date(settings).isoformat())
-
-
-def _settings(request: BuildRequest) -> dict:
-    from pelican.settings import read_settings
-
-    override = {**request.settings, "PATH": os.path.abspath(request.content)}
-    if request.cache:
-        override["CACHE_PATH"] = os.path.abspath(request.cache)
-    with environment(request.env):  # publishconf.py reads SITEURL from it
-        return read_settings(request.settings_file, override=override)
 
 
 # What Pelican reads relative to the settings file's folder, and where it caches by default.

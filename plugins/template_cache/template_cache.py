@@ -11,6 +11,11 @@ The code also depends on the environment's options and extensions (i18n's
 newstyle gettext, set when i18n_subsites installs its translations):
 they are part of each template's key, so code compiled with other options
 is never loaded.
+
+TEMPLATE_CACHE_PATH puts it elsewhere than the cache folder's templates/:
+builds of other outputs (the test suite's) can share one, since Jinja
+writes each entry whole (a temporary file, then a rename) and keys it by
+the template's path.
 """
 
 import os
@@ -50,7 +55,8 @@ _CACHES = {}
 
 
 def compile_once(generator) -> None:
-    folder = os.path.join(os.path.abspath(main_site_path(generator.settings, "CACHE_PATH")), "templates")
+    folder = os.path.abspath(generator.settings.get("TEMPLATE_CACHE_PATH")
+                             or os.path.join(main_site_path(generator.settings, "CACHE_PATH"), "templates"))
     if folder not in _CACHES:
         _CACHES[folder] = CompiledTemplates(folder)
     generator.env.bytecode_cache = _CACHES[folder]
