@@ -133,3 +133,18 @@ def test_a_damaged_compiled_catalog_in_the_cache_is_compiled_again(tmp_path):
         mo.write_bytes(mo.read_bytes()[:20])
     assert compile_catalogs(str(theme), ["es"], str(cache)) == {"es": localedir}
     assert gettext.translation("messages", localedir, ["es"]).gettext("Donate") == "Donar"
+
+
+def test_a_translation_missing_its_closing_quotation_mark_is_one_line_naming_the_file_and_line(tmp_path):
+    """Babel alone would read it and drop the translation's last letter."""
+    from ui_catalogs import compile_catalogs
+
+    source = tmp_path / catalog_path("theme", "fa")
+    source.parent.mkdir(parents=True)
+    source.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+                      'msgid "Donate"\nmsgstr "اهدا\n', encoding="utf-8")
+    with pytest.raises(SystemExit) as stopped:
+        compile_catalogs(str(tmp_path / "theme"), ["fa"], str(tmp_path / "cache"))
+    assert str(stopped.value) == (f"{source}: not a valid gettext catalog: "
+                                  'line 6: a quotation mark is missing or unescaped: msgstr "اهدا')
+    assert not list((tmp_path / "cache").rglob("*.mo"))

@@ -15,7 +15,9 @@ string, so each environment (one language's) keeps it after the first ask
 
 import functools
 import gettext
+import io
 import os
+import re
 import shutil
 
 from babel.messages.catalog import Catalog
@@ -39,9 +41,18 @@ def catalog_path(theme: str, lang: str) -> str:
     return os.path.join(theme, "translations", lang, "LC_MESSAGES", f"{DOMAIN}.po")
 
 
+# Every line of a catalog: blank, a comment, a keyword and its quoted text, or more quoted text.
+# Babel reads an unterminated `msgstr "…` without complaint and drops its last character.
+PO_LINE = re.compile(r'\s*(?:#.*|(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+"(?:[^"\\]|\\.)*"|"(?:[^"\\]|\\.)*")?\s*')
+
+
 def _read(path: str):
     with open(path, "rb") as po:
-        return read_po(po, abort_invalid=True)
+        data = po.read()
+    for number, line in enumerate(data.decode("utf-8").splitlines(), 1):
+        if not PO_LINE.fullmatch(line):
+            raise ValueError(f"line {number}: a quotation mark is missing or unescaped: {line.strip()[:60]}")
+    return read_po(io.BytesIO(data), abort_invalid=True)
 
 
 def template_catalog(theme: str) -> Catalog:
