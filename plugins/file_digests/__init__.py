@@ -62,12 +62,12 @@ def stable(value, named=None, depth: int = 0) -> str:
         if depth >= MAX_DEPTH:
             return kind.__qualname__
         return "[" + ",".join([stable(v, named, depth + 1) for v in value]) + "]"
+    if named is not None and isinstance(value, named[0]):  # next most common: pieces in lists
+        return named[1](value)
     if isinstance(value, (str, int, float)):
         return repr(value)
     if isinstance(value, (datetime.date, datetime.time)):
         return value.isoformat()
-    if named is not None and isinstance(value, named[0]):
-        return named[1](value)
     if depth >= MAX_DEPTH:
         return kind.__qualname__
     if isinstance(value, dict):
