@@ -349,21 +349,20 @@ def content_files(settings) -> tuple[list[tuple[str, str]], list[str]]:
     for directory, subfolders, names in os.walk(root):
         for name in sorted(subfolders + names):
             path = os.path.join(directory, name)
-            shown = _shown(path, root)
             mode = os.lstat(path).st_mode
             if stat.S_ISLNK(mode):
-                problems.append(f"{shown}: file: a symbolic link; put the file itself in content/")
+                problems.append(f"{_shown(path, root)}: file: a symbolic link; put the file itself in content/")
             elif not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-                problems.append(f"{shown}: file: not a regular file; remove it from content/")
+                problems.append(f"{_shown(path, root)}: file: not a regular file; remove it from content/")
             elif name.startswith("."):
                 continue
             elif directory == os.path.join(root, "images"):
-                problems += [f"{shown}: image: {problem}" for problem in
+                problems += [f"{_shown(path, root)}: image: {problem}" for problem in
                              filter(None, [stat.S_ISDIR(mode) and "a folder; put images directly in content/images/"
                                            or image_problem(path, settings)])]
             elif os.path.dirname(directory) == root and os.path.basename(directory) in folders:
                 if stat.S_ISDIR(mode):
-                    problems.append(f"{shown}: file: a folder inside a section; put pieces directly in "
+                    problems.append(f"{_shown(path, root)}: file: a folder inside a section; put pieces directly in "
                                     f"{_shown(directory, root)}/")
                 else:
                     files.append((path, folders[os.path.basename(directory)]))
@@ -373,6 +372,8 @@ def content_files(settings) -> tuple[list[tuple[str, str]], list[str]]:
 
 
 def _shown(path: str, root: str) -> str:
+    """How a problem names `path` (content/updates/…): worked out only for a problem, since
+    os.path.relpath is slow enough to count over ten thousand files."""
     return os.path.relpath(path, os.path.dirname(root))
 
 
@@ -415,10 +416,10 @@ def check_content(settings, settings_digest: str | None = None) -> list[str]:
         if match := FILE_NAME.match(os.path.basename(path)):
             # Updates and events are both articles: one slug names one piece.
             key = ("articles" if section in settings["ARTICLE_PATHS"] else section, match["slug"], match["lang"])
-            shown = _shown(path, root)
             if key in seen:
-                problems.append(f"{shown}: slug: {match['slug']!r} in {match['lang']!r} is also {seen[key]}")
-            seen.setdefault(key, shown)
+                problems.append(f"{_shown(path, root)}: slug: {match['slug']!r} in {match['lang']!r} is also "
+                                f"{_shown(seen[key], root)}")
+            seen.setdefault(key, path)
     _CHECKED.clear()
     _CHECKED[around] = checked
     if todo:
