@@ -21,9 +21,9 @@ notes and one line of what each language published ("Built output/: en: 5
 updates, …; fa: …"). With `verbose`, Pelican's whole log, then that line.
 
 Every build starts from a BuildRequest: tasks, tests and benchmarks alike.
-All of this runs before Pelican and without importing it (a third of a
-second): the settings file is read as Pelican reads it (file_settings), and
-Pelican runs in a process of its own.
+All of this runs before Pelican and without importing it (about a quarter
+of a second): the settings file is read as Pelican reads it
+(file_settings), and Pelican runs in a process of its own.
 """
 
 import contextlib
@@ -54,14 +54,14 @@ class BuildRequest:
 
     `settings` override the settings file's values (Pelican's own and the
     plugins': {"SEARCH_INDEX": False}); `cache` is the cache folder (the
-    settings file's CACHE_PATH by default, else Pelican's: `cache`); `env` adds to the environment the
-    settings file is read in (publishconf.py reads SITEURL from it). With
-    `reuse`, pages whose inputs did not change are taken from the previous
-    build in `output` instead of rendered again, and when no input changed
-    at all (see build_inputs) the build is skipped; both only when `output`
-    holds exactly what the last build wrote there. With `summary`, a build
-    that succeeds prints what each language published; with
-    `verbose`, Pelican's whole log as it wrote it.
+    settings file's CACHE_PATH by default, else Pelican's: `cache`); `env`
+    adds to the environment the settings file is read in (publishconf.py
+    reads SITEURL from it). With `reuse`, pages whose inputs did not change
+    are taken from the previous build in `output` instead of rendered
+    again, and when no input changed at all (see build_inputs) the build is
+    skipped; both only when `output` holds exactly what the last build wrote
+    there. With `summary`, a build that succeeds prints what each language
+    published; with `verbose`, Pelican's whole log as it wrote it.
     """
 
     output: str = "output"
