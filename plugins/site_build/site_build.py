@@ -325,14 +325,17 @@ def _settings_problem(path: str, error: Exception) -> str:
 
 @contextlib.contextmanager
 def environment(added: Mapping):
-    """os.environ with `added`, put back as it was afterwards."""
-    saved = dict(os.environ)
+    """os.environ with `added`, the keys it changed put back afterwards."""
+    saved = {key: os.environ.get(key) for key in added}
     os.environ.update(added)
     try:
         yield
     finally:
-        os.environ.clear()
-        os.environ.update(saved)
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def _config_modules(settings_file: str) -> list[str]:
