@@ -148,3 +148,15 @@ def test_a_translation_missing_its_closing_quotation_mark_is_one_line_naming_the
     assert str(stopped.value) == (f"{source}: not a valid gettext catalog: "
                                   'line 6: a quotation mark is missing or unescaped: msgstr "اهدا')
     assert not list((tmp_path / "cache").rglob("*.mo"))
+
+
+def test_a_new_version_of_one_catalog_leaves_a_language_whose_code_it_begins(tmp_path):
+    from ui_catalogs import compile_catalogs
+
+    theme, cache = tmp_path / "theme", tmp_path / "cache"
+    _po(tmp_path / catalog_path("theme", "pt"), "Doar")
+    _po(tmp_path / catalog_path("theme", "pt-BR"), "Doe")
+    brazilian = compile_catalogs(str(theme), ["pt", "pt-BR"], str(cache))["pt-BR"]
+    _po(tmp_path / catalog_path("theme", "pt"), "Faça um donativo")
+    compile_catalogs(str(theme), ["pt"], str(cache))
+    assert pathlib.Path(brazilian, "pt-BR", "LC_MESSAGES", "messages.mo").is_file()

@@ -147,8 +147,10 @@ def _write_mo(catalog, target: str) -> None:
 
 
 def _remove_other_versions(folder: str, lang: str, keep: str) -> None:
+    # Exactly `<lang>-<digest>`: "pt-" must not match another language's "pt-BR-…".
+    version = re.compile(rf"{re.escape(lang)}-[0-9a-f]{{16}}")
     for entry in os.scandir(folder):
-        if entry.name.startswith(f"{lang}-") and entry.path != keep:
+        if version.fullmatch(entry.name) and entry.path != keep:
             shutil.rmtree(entry.path, ignore_errors=True)
 
 
