@@ -27,8 +27,8 @@ from pelican.urlwrappers import Tag
 
 import file_digests
 from build_cache import fingerprints
-from build_cache.fingerprints import new_build, page_digest, site_digest, source_digest, stable
-from file_digests import PLACE_SETTINGS, KnownDigests, file_digest, output_digests, tree_digest
+from build_cache.fingerprints import new_build, page_digest, site_digest, stable
+from file_digests import PLACE_SETTINGS, KnownDigests, file_digest, output_digests, source_digest, tree_digest
 from build_cache.processes import Forks, can_fork
 from build_cache.writer import ReusingWriter, previous_site_path
 from pipeline import FATAL_MARK, ReportedLog, read_report, report_log, say, stop_build
@@ -224,6 +224,24 @@ def test_the_first_source_digest_stands_for_the_build_until_a_new_build(tmp_path
     new_build()
     assert source_digest(str(path)) != during
     assert source_digest(str(path)) == file_digest(str(path))
+
+
+def test_a_source_file_is_read_again_in_a_later_build_only_once_its_status_changed(tmp_path, monkeypatch):
+    path = tmp_path / "update.en.md"
+    write(path, b"first\n")
+    # Not racily clean however soon it is read (KnownDigests' own test covers that).
+    monkeypatch.setattr(KnownDigests, "RACY_NS", 0)
+    monkeypatch.setattr(KnownDigests, "COARSE_RACY_NS", 0)
+    reads = []
+    monkeypatch.setattr(file_digests, "file_digest", lambda name: reads.append(name) or file_digest(name))
+    new_build()
+    first = source_digest(str(path))
+    new_build()
+    assert source_digest(str(path)) == first and len(reads) <= 1
+    reads.clear()
+    rewrite_keeping_time(path, b"other")  # its change time still moves
+    new_build()
+    assert source_digest(str(path)) == file_digest(str(path)) != first and reads == [str(path)]
 
 
 # --- file_digests: tree_digest --------------------------------------------------------------

@@ -17,8 +17,8 @@ import logging
 import os
 
 from pelican import signals
-from pelican_compat import (linear_lists, remember_content_in_registry, remember_source_paths, remember_urls,
-                            settle_urls)
+from pelican_compat import (linear_lists, list_files_once, remember_content_in_registry, remember_source_paths,
+                            remember_urls, settle_urls)
 from pipeline import site_written, sites_written
 from site_rules import is_subsite
 
@@ -94,6 +94,7 @@ def register():
     remember_content_in_registry()
     remember_source_paths()
     remember_urls()
+    list_files_once()
     linear_lists()
     signals.initialized.connect(configure)
     signals.get_generators.connect(start_build)

@@ -6,10 +6,8 @@ it must never include a memory address, a temporary path or anything that
 changes from run to run without changing the output.
 """
 
-import os
-
 import file_digests
-from file_digests import digest, file_digest
+from file_digests import digest, source_digest
 from pelican.contents import Content, Static
 from pelican.urlwrappers import URLWrapper
 from pelican_compat import unsettle_urls
@@ -42,27 +40,12 @@ def body_digest(content: Content) -> str:
     return digest(body)
 
 
-# Source file path → its digest, for the build under way (see new_build).
-_SOURCE_DIGESTS = in_memory("source digests")
-
-
 def new_build() -> None:
-    """Forget what the previous build in this process worked out: source and
-    metadata digests, settled URLs, and its objects' HTML (no later build
-    reuses an object)."""
-    forget("source digests", "metadata digests", "content html", "summary html")
+    """Forget what the previous build in this process worked out: file
+    lists, source and metadata digests, settled URLs, and its objects' HTML
+    (no later build reuses an object)."""
+    forget("file lists", "source digests", "metadata digests", "content html", "summary html")
     unsettle_urls()
-
-
-def source_digest(path: str) -> str:
-    """file_digest of a source file, read once per build (the reader cache
-    stores it with the parse: a file saved during the build is parsed again
-    next time). Every cache of build_cache tells a changed file by this."""
-    path = os.path.abspath(path)
-    known = _SOURCE_DIGESTS.get(path)
-    if known is None:
-        known = _SOURCE_DIGESTS[path] = file_digest(path)
-    return known
 
 
 def site_digest(context: dict, *inputs: str) -> str:

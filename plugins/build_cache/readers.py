@@ -4,7 +4,7 @@ Pelican gives each generator of each language its own copy of the reader
 cache, loaded from disk and saved back whole even when nothing was parsed.
 Here every language (and each rebuild of `invoke serve`) shares the main
 site's, loaded once and saved only after a file was parsed again. A file
-changed when its bytes did (fingerprints.source_digest), here and in every
+changed when its bytes did (file_digests.source_digest), here and in every
 file-stamp cache of Pelican's. A cache parsed with other reader settings,
 plugin code or packages is dropped, where Pelican would serve the old parse.
 
@@ -18,13 +18,13 @@ import logging
 import os
 import pickle
 
-from file_digests import digest, packages, tree_digest
+from file_digests import digest, packages, source_digest, tree_digest
 from pelican.generators import CachingGenerator
 from pelican_compat import compare_by_bytes, copy_content, file_stamp, open_cache, reader_cache, use_reader_cache
 from site_caches import in_memory
 from site_rules import main_site_path
 
-from .fingerprints import name_of, source_digest, stable
+from .fingerprints import name_of, stable
 from .processes import parse_ahead
 
 logger = logging.getLogger(f"pelican.plugins.{__name__}")

@@ -22,7 +22,7 @@ from pelican import signals
 
 from build_cache.fingerprints import name_of, stable
 from build_cache.processes import FORKS, can_fork
-from file_digests import code_digest, digest, file_digest
+from file_digests import code_digest, current_digest, digest
 from site_caches import in_memory
 from images import image_problem
 from pipeline import stop_build
@@ -500,7 +500,7 @@ def settings_key(settings) -> str:
 def _stamp(path: str):
     """A digest of the file's bytes: an edit that keeps its modification time is still an edit."""
     try:
-        return file_digest(path)
+        return current_digest(path)
     except OSError:
         return None
 

@@ -113,7 +113,7 @@ class KnownDigests:
     RACY_NS, COARSE_RACY_NS = 50_000_000, 2_000_000_000
 
     def __init__(self, entries: dict | None = None):
-        self.entries = entries or {}
+        self.entries = {} if entries is None else entries
         self.asked, self.read = set(), 0
 
     @classmethod
@@ -182,6 +182,32 @@ def known_digests(cache_path: str, output: str) -> KnownDigests:
     known = _KNOWN.get(path)
     if known is None:
         known = _KNOWN[path] = KnownDigests.load(path)
+    return known
+
+
+# The content files this process read, for as long as it runs, each read
+# again only once its status changed (KnownDigests): the content check and
+# the readers read a file once per change, not once each in every build.
+_SOURCES = KnownDigests(in_memory("source files"))
+# Path → its digest, for the build under way (build_cache's new_build forgets it).
+_PINNED = in_memory("source digests")
+
+
+def current_digest(path: str) -> str:
+    """file_digest of a source file as it is now. The content check, which
+    runs before a build starts, tells a changed file by this."""
+    return _SOURCES.digest(os.path.abspath(path))
+
+
+def source_digest(path: str) -> str:
+    """file_digest of a source file. The first answer in a build stands for
+    the rest of it, so that all a build makes from one file agrees on its
+    bytes: a file saved while the build runs is read again in the next one.
+    The reader cache and every cache of build_cache tell a changed file by this."""
+    path = os.path.abspath(path)
+    known = _PINNED.get(path)
+    if known is None:
+        known = _PINNED[path] = current_digest(path)
     return known
 
 

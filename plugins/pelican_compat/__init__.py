@@ -53,6 +53,9 @@ RELIED_ON = {
                      " remember_urls memoizes it once they are final"),
     "pelican.contents.Content.get_url_setting":
         ("e0eb063b", "returns override_<key> when set, before _expand_settings"),
+    "pelican.generators.Generator.get_files":
+        ("1abfc730", "a function of self.path, IGNORE_FILES, the readers' extensions, its arguments and the"
+                     " folder tree; list_files_once remembers it for the build under way"),
     "pelican.contents.Content.get_relative_source_path":
         ("6c1f5107", "a pure function of PATH and source_path; remember_source_paths memoizes it"),
     "pelican.utils.process_translations":
@@ -232,6 +235,35 @@ def remember_source_paths() -> None:
 
     get_relative_source_path.remembers = True
     Content.get_relative_source_path = get_relative_source_path
+
+
+# (content folder, paths, excluded, extensions, IGNORE_FILES) → the files there,
+# for the build under way (new_build forgets it).
+_LISTINGS = in_memory("file lists")
+
+
+def list_files_once() -> None:
+    """Every language's site lists the content folder for its articles, its
+    pages, its static files and again for files of disabled readers: twelve
+    walks of the same tree per build, 0.1 s at N = 3,000 in every save of
+    the live preview. Each listing is made once per build, and every site
+    then reads the same files even if one is added while the build runs."""
+    original = generators.Generator.get_files
+    if getattr(original, "remembers", False):
+        return
+
+    @functools.wraps(original)
+    def get_files(self, paths, exclude=None, extensions=None):
+        wanted = self.readers.extensions if extensions is None else extensions
+        key = (self.path, (paths,) if isinstance(paths, str) else tuple(paths), tuple(exclude or ()),
+               wanted if wanted is False else tuple(wanted), tuple(self.settings["IGNORE_FILES"]))
+        known = _LISTINGS.get(key)
+        if known is None:
+            known = _LISTINGS[key] = frozenset(original(self, paths, exclude, extensions))
+        return set(known)
+
+    get_files.remembers = True
+    generators.Generator.get_files = get_files
 
 
 # (id of a content object, setting, class) → (the object, its expanded URL or file name),
