@@ -2,6 +2,7 @@
 exactly the site a build from scratch gives, and unchanged pages are reused."""
 
 import dataclasses
+import hashlib
 import importlib
 import io
 import json
@@ -211,16 +212,21 @@ def test_an_altered_output_page_is_not_reused_by_the_next_build(tmp_path):
 
 # Pelican building again in one process, as `invoke serve` does on every save:
 # one build for each line read.
+# Each page written is printed as it is: "WROTE <path> <digest of its bytes then>".
 REBUILDS = """
-import gc, json, sys
-from pelican import Pelican
+import gc, hashlib, json, sys
+from pelican import Pelican, signals
 from pelican.contents import Content
 from pelican.settings import read_settings
+def wrote(path, context):
+    with open(path, "rb") as page:
+        print("WROTE", path, hashlib.sha256(page.read()).hexdigest(), flush=True)
+signals.content_written.connect(wrote)
 pelican = Pelican(read_settings("pelicanconf.py", override=json.loads(sys.argv[1])))
 for _ in sys.stdin:
     pelican.run()
-    gc.collect()
-    print("BUILT", gc.isenabled(), sum(isinstance(o, Content) for o in gc.get_objects()), flush=True)
+    left = gc.collect()
+    print("BUILT", gc.isenabled(), sum(isinstance(o, Content) for o in gc.get_objects()), left, flush=True)
 """
 
 
@@ -239,14 +245,15 @@ class Rebuilds:
 
     def build(self) -> str:
         """Build; Pelican's log. Then `collecting` says whether the cycle collector is on, `live`
-        how many content objects are alive in the process."""
+        how many content objects are alive in the process, `left` how many objects the build
+        left for the collector."""
         self.process.stdin.write("\n")
         self.process.stdin.flush()
         log = []
         for line in self.process.stdout:
             if line.startswith("BUILT "):
-                _, collecting, live = line.split()
-                self.collecting, self.live = collecting == "True", int(live)
+                _, collecting, live, left = line.split()
+                self.collecting, self.live, self.left = collecting == "True", int(live), int(left)
                 return "".join(log)
             log.append(line)
         raise AssertionError("".join(log[-60:]))
@@ -283,6 +290,28 @@ def test_building_again_in_one_process_writes_again_a_page_altered_with_its_time
     append(content / "updates" / "update-0.en.md", "\nA new paragraph.\n")
     process.build()
     assert page.read_bytes() == as_built
+
+
+def written(log: str) -> list[tuple[str, str]]:
+    """(path, digest of its bytes) of each page written, in order, from a Rebuilds log."""
+    return [tuple(line.split()[1:]) for line in log.splitlines() if line.startswith("WROTE ")]
+
+
+def test_a_rebuild_writes_the_saved_piece_first_as_the_whole_build_leaves_it(rebuilds):
+    process, content = rebuilds
+    first_build = written(process.build())
+    assert len({path for path, _ in first_build}) == len(first_build)  # nothing kept yet: each page once
+    # The main site's page: without this, it would be written after both subsites.
+    append(content / "updates" / "update-0.en.md", "\nSeen first.\n")
+    rebuild = written(process.build())
+    page = process.output / "updates" / "update-0.html"
+    final = hashlib.sha256(page.read_bytes()).hexdigest()
+    # Before any other page of any language, with the bytes the whole build leaves there.
+    assert rebuild[0] == (str(page), final)
+    assert "Seen first." in page.read_text(encoding="utf-8")
+    # Then every site as usual, this page with the rest of its site.
+    assert (str(page), final) in rebuild[1:]
+    assert [path for path, _ in rebuild].count(str(page)) == 2
 
 
 def test_building_again_in_one_process_keeps_no_content_object_of_an_earlier_build(rebuilds):

@@ -4,7 +4,9 @@
   previous run's content objects in a process that builds again (readers.py).
 - Writing: a page whose digest did not change is linked from the previous
   build (PREVIOUS_OUTPUT_PATH, named by site_build; `invoke serve` builds
-  in place) instead of rendered (writer.py).
+  in place) instead of rendered (writer.py). A rebuild in one process (the
+  live preview) first writes the pages of the files it read again, then
+  every site as usual.
 - Processes: new files are parsed by workers and each subsite is written
   by a forked copy of the build (processes.py says how each starts and ends).
 
@@ -19,13 +21,13 @@ import os
 from pelican import signals
 from pelican_compat import (linear_lists, list_files_once, remember_content_in_registry, remember_source_paths,
                             remember_urls, settle_urls)
-from pipeline import site_written, sites_written
+from pipeline import site_written, sites_read, sites_written
 from site_rules import is_subsite
 
 from .fingerprints import new_build
 from .processes import FORKS, WrittenElsewhere, can_fork
-from .readers import keep_content_objects, share_reader_cache, stamp_by_content, take_over_loading
-from .writer import LIVE, ReusingWriter
+from .readers import REMADE, keep_content_objects, share_reader_cache, stamp_by_content, take_over_loading
+from .writer import LIVE, ReusingWriter, write_changed_first
 
 logger = logging.getLogger(f"pelican.plugins.{__name__}")
 
@@ -55,10 +57,21 @@ def start_build(pelican_obj) -> None:
         gc.disable()
 
 
+# pipeline.sites_read's `sites`, from then until the first writer is made.
+_READ = {}
+
+
+def remember_sites(sites) -> None:
+    _READ["sites"] = sites
+
+
 def get_writer(pelican_obj):
-    """A subsite is written by a forked copy (processes.py); this process then writes nothing for it."""
+    """A subsite is written by a forked copy (processes.py); this process then writes nothing for it.
+    Before the first site's writer, a rebuild writes the pages of the files it read again."""
     settings = pelican_obj.settings
     settle_urls()  # every language's content is read and linked before the first writer is made
+    if "sites" in _READ:
+        write_changed_first(_READ.pop("sites"), set(REMADE))
     if is_subsite(settings) and can_fork(settings) and not FORKS.fork_copy(settings["DEFAULT_LANG"]):
         return WrittenElsewhere
     return ReusingWriter
@@ -101,5 +114,6 @@ def register():
     signals.generator_init.connect(stamp_by_content)
     signals.generator_init.connect(share_reader_cache)
     signals.generator_init.connect(keep_content_objects)
+    sites_read.connect(remember_sites)
     signals.get_writer.connect(get_writer)
     signals.finalized.connect(finish_site)

@@ -42,9 +42,9 @@ def body_digest(content: Content) -> str:
 
 def new_build() -> None:
     """Forget what the previous build in this process worked out: file
-    lists, source and metadata digests, settled URLs, and its objects' HTML
-    (no later build reuses an object)."""
-    forget("file lists", "source digests", "metadata digests", "content html", "summary html")
+    lists, source and metadata digests, the files it read again, settled
+    URLs, and its objects' HTML (no later build reuses an object)."""
+    forget("file lists", "source digests", "remade pieces", "metadata digests", "content html", "summary html")
     unsettle_urls()
 
 

@@ -47,6 +47,9 @@ READER_SETTING_PREFIXES = ("TYPOGRIFY", "SLUGIFY")
 VOLATILE_SETTINGS = {"LOAD_CONTENT_CACHE"}
 # (language, generator class) → (its settings, {file: (file stamp, content object as read)})
 PIECES = in_memory("content objects")
+# The files whose content object a rebuild made again, since they changed or are new,
+# for the build under way (new_build forgets it): writer.write_changed_first.
+REMADE = in_memory("remade pieces")
 
 
 def stamp_by_content(generator) -> None:
@@ -147,7 +150,8 @@ def keep_content_objects(generator) -> None:
         PIECES[key] = (values, {})
     pieces = PIECES[key][1]
     generator.cache_data = functools.partial(_keep, generator, pieces)
-    generator.get_cached_data = functools.partial(_recall, generator, pieces)
+    # Kept from a previous run: any file read again now changed or is new.
+    generator.get_cached_data = functools.partial(_recall, generator, pieces, bool(pieces))
 
 
 def _keep(generator, pieces, filename, piece) -> None:
@@ -156,8 +160,10 @@ def _keep(generator, pieces, filename, piece) -> None:
     pieces[filename] = (file_stamp(generator, filename), copy_content(piece))
 
 
-def _recall(generator, pieces, filename, default=None):
+def _recall(generator, pieces, rebuild, filename, default=None):
     stamp, piece = pieces.get(filename, (None, None))
     if piece is None or stamp != file_stamp(generator, filename):
+        if rebuild:
+            REMADE[os.path.abspath(os.path.join(generator.path, filename))] = True
         return default
     return copy_content(piece, _context=generator.context, settings=generator.settings)

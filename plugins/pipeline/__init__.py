@@ -10,7 +10,8 @@ or on which process wrote which site:
   (each only its own language's: own_language, which sends this once per
   build, before any writer is made); `sites` is {lang: that site's articles
   and pages generators}. Receivers: own_language (each piece's
-  translations), tag_names (each tag's spelling across the languages).
+  translations), tag_names (each tag's spelling across the languages),
+  build_cache (a rebuild writes the changed pieces' pages first).
 - `site_written(pelican_obj)`: one language's site is complete in its
   OUTPUT_PATH (pages, feeds, calendars). Sent by build_cache in the process
   that wrote it, once per language. Receivers: images (the main site's images),
