@@ -318,13 +318,16 @@ def test_building_again_in_one_process_keeps_no_content_object_of_an_earlier_bui
     # Pelican memoizes every object's HTML for the life of the process; each
     # build makes objects of its own, so each save used to keep its objects alive.
     process, content = rebuilds
-    live = []
+    live, left = [], []
     for save in range(4):
         append(content / "updates" / "update-0.en.md", f"\nSave {save}.\n")
         process.build()
         live.append(process.live)
+        left.append(process.left)
         assert process.collecting  # on again between builds
     assert live[1] == live[2] == live[3], live
+    # Collected by the build itself, before the next save, not in it.
+    assert max(left) < 1000, left
 
 
 def deleted_piece(content):

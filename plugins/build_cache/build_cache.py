@@ -101,6 +101,12 @@ def finish_site(pelican_obj) -> None:
         FORKS.wait_all()
         sites_written.send(pelican_obj)
         gc.enable()
+        if settings.get("KEEP_CONTENT_OBJECTS"):
+            # The process builds again on the next save (the live preview):
+            # collect now, while it waits, what the build left, rather than
+            # whenever the collector's counts next run over, as often as not
+            # in the next save's content check (0.5 to 1 s at 3,000 updates).
+            gc.collect()
 
 
 def register():
