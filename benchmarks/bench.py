@@ -69,7 +69,14 @@ def time_limit(files: int) -> float:
 
 
 def timed(command, limit: float, cwd=ROOT) -> Figures:
-    """The figures of `command` and the processes it waited for (`/usr/bin/time`)."""
+    """The figures of `command` and the processes it waited for (`/usr/bin/time`).
+
+    It starts once what earlier builds and the benchmark's own clean-up left
+    to write is on disk (sync), so that no build pays for another's: on this
+    machine's ext4 (no journal), creating files just after thousands were
+    deleted and not yet written back costs seconds of system time
+    (ext4's recently_deleted check), enough to move a cold build by 1 to 2 s."""
+    os.sync()
     with subprocess.Popen(["/usr/bin/time", "-f", "%e %M %U %S", *command], cwd=cwd, stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, text=True, start_new_session=True) as process:
         try:
