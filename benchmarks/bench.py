@@ -71,11 +71,8 @@ def time_limit(files: int) -> float:
 def timed(command, limit: float, cwd=ROOT) -> Figures:
     """The figures of `command` and the processes it waited for (`/usr/bin/time`).
 
-    It starts once what earlier builds and the benchmark's own clean-up left
-    to write is on disk (sync), so that no build pays for another's: on this
-    machine's ext4 (no journal), creating files just after thousands were
-    deleted and not yet written back costs seconds of system time
-    (ext4's recently_deleted check), enough to move a cold build by 1 to 2 s."""
+    It starts once what earlier builds left to write is on disk (sync), so
+    that no build pays for writing back another's files."""
     os.sync()
     with subprocess.Popen(["/usr/bin/time", "-f", "%e %M %U %S", *command], cwd=cwd, stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, text=True, start_new_session=True) as process:
@@ -270,16 +267,20 @@ def measure(chosen: dict, corpus: Path, work: Path, runs: int, limit: float) -> 
     """({build: {scenario: Figures}}, {build: files its cold build wrote}):
     medians of `runs` runs (the largest peak). Each run takes the builds in
     turn, so that drifts of the machine (disk write-back, other load) fall
-    on all of them alike."""
+    on all of them alike.
+
+    Each cold build starts in new folders, and nothing is deleted before
+    the benchmark ends: on this machine's ext4 (no journal), a file created
+    within a minute of thousands being deleted costs a scan of the deleted
+    inodes (the kernel's recently_deleted check), 1 to 2 s of system time
+    for the next cold build, which would measure the clean-up, not the build."""
     results = {name: {scenario: [] for scenario in build.scenarios} for name, build in chosen.items()}
     written = {}
     changed = corpus / "updates" / "update-0.en.md"
     original = changed.read_text(encoding="utf-8")
     for run in range(runs):
         for name, build in chosen.items():
-            output, cache = work / name / "output", work / name / "cache"
-            shutil.rmtree(output, ignore_errors=True)
-            shutil.rmtree(cache, ignore_errors=True)
+            output, cache = work / name / f"run-{run}" / "output", work / name / f"run-{run}" / "cache"
             results[name]["cold"].append(timed(build.command(corpus, output, cache), limit))
             written[name] = _files(output)
             if build.check:

@@ -26,7 +26,8 @@ def test_forget_empties_every_registered_cache_and_remembered_functions_compute_
 def test_the_build_registers_its_caches_by_name():
     for module in ("build_cache.fingerprints", "build_cache.readers", "content_contract.content_contract",
                    "images.images", "ui_catalogs.ui_catalogs", "safe_text.safe_text", "local_dates.local_dates",
-                   "tag_names.tag_names", "file_digests"):
+                   "tag_names.tag_names", "file_digests", "build_cache.build_cache"):
         importlib.import_module(module)
-    assert {"source files", "source digests", "file lists", "reader caches", "content objects", "content check", "image sizes",
-            "compiled catalogs", "sanitized html", "formatted dates", "tag slugs"} <= set(site_caches.CACHES)
+    assert {"source files", "source digests", "file lists", "remade pieces", "sites read", "reader caches",
+            "content objects", "content check", "image sizes", "compiled catalogs", "sanitized html",
+            "formatted dates", "tag slugs"} <= set(site_caches.CACHES)

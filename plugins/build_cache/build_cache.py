@@ -22,6 +22,7 @@ from pelican import signals
 from pelican_compat import (linear_lists, list_files_once, remember_content_in_registry, remember_source_paths,
                             remember_urls, settle_urls)
 from pipeline import site_written, sites_read, sites_written
+from site_caches import in_memory
 from site_rules import is_subsite
 
 from .fingerprints import new_build
@@ -58,7 +59,7 @@ def start_build(pelican_obj) -> None:
 
 
 # pipeline.sites_read's `sites`, from then until the first writer is made.
-_READ = {}
+_READ = in_memory("sites read")
 
 
 def remember_sites(sites) -> None:
