@@ -21,7 +21,6 @@ import datetime
 import os
 import re
 
-import icalendar
 from markupsafe import Markup
 from pelican import signals
 
@@ -74,7 +73,10 @@ def calendar_times(start, end) -> tuple:
     return start, last_day + datetime.timedelta(days=1)
 
 
-def calendar_event(event, settings) -> icalendar.Event:
+def calendar_event(event, settings):
+    """The VEVENT of `event` (an icalendar.Event)."""
+    import icalendar
+
     entry = icalendar.Event()
     entry.add("uid", f"{event.slug}.{event.lang}@{settings['CALENDAR_UID_DOMAIN']}")
     # DTSTAMP from the piece, not the clock, so unchanged events keep identical bytes.
@@ -95,7 +97,11 @@ def calendar_event(event, settings) -> icalendar.Event:
     return entry
 
 
-def event_calendar(events, settings, name: str) -> icalendar.Calendar:
+def event_calendar(events, settings, name: str):
+    """The VCALENDAR of `events` (an icalendar.Calendar)."""
+    # Imported here: a build that reuses every calendar never needs it (0.05 s of each build's start).
+    import icalendar
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//International Emergency Campaign//Campaign site//EN")
     calendar.add("version", "2.0")

@@ -15,6 +15,7 @@ carry scripts), damaged files and images too large to decode safely.
 """
 
 import functools
+import importlib
 import json
 import os
 import posixpath
@@ -29,6 +30,10 @@ from build_cache.processes import FORKS, can_fork
 from pelican_compat import relpath_to_site
 from pipeline import site_written
 from site_rules import is_subsite, main_lang
+
+# WebP registered by name: otherwise the first WebP read or written makes
+# Pillow import every format it knows (Image.init: about 0.27 s a process).
+importlib.import_module("PIL.WebPImagePlugin")
 
 IMAGES = "images"
 # Formats re-encoded as themselves (GIF as PNG); anything else is refused.
