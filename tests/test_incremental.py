@@ -66,6 +66,7 @@ def test_a_body_edit_renders_only_the_pages_that_show_that_piece(tmp_path):
 CHECK_AND_TELL_IMPORTS = (
     "import json, sys; from site_build import BuildRequest; status = BuildRequest(**json.loads(sys.argv[1])).run(); "
     "print('imported:', sorted({name.split('.')[0] for name in sys.modules} & {'pelican', 'jinja2', 'markdown', 'babel'}));"
+    "from site_build.pelican_process import PELICAN; print('Pelican process started:', PELICAN.started);"
     " sys.exit(status)")
 
 
@@ -78,7 +79,7 @@ def test_a_build_with_nothing_changed_is_skipped_without_importing_pelican_and_k
     again = subprocess.run([sys.executable, "-c", CHECK_AND_TELL_IMPORTS, request], cwd=ROOT, capture_output=True,
                            text=True, check=False, env=pelican_environment())
     assert again.returncode == 0 and "Nothing changed" in again.stdout, again.stdout + again.stderr
-    assert "imported: []" in again.stdout
+    assert "imported: []" in again.stdout and "Pelican process started: False" in again.stdout
     assert (output / "fa" / "index.html").is_file()
     other_day = run_build(output, content=content, overrides={"BUILD_DATE": "2026-12-24"})
     assert other_day.status == 0 and "Nothing changed" not in other_day.log

@@ -34,6 +34,11 @@ def test_parsing_and_writing_in_parallel_builds_the_same_site_as_one_process(tmp
     assert re.search(r"Parsed 1\d\d of 1\d\d new files in \d+ worker", parallel), parallel[-3000:]
     assert "new files in" not in single
     assert differences(tmp_path / "single", tmp_path / "parallel") == []
+    # A build of site_build, a fork of its warm process (site_build.pelican_process), makes the same site
+    # as Pelican started on its own.
+    warm = run_build(tmp_path / "warm", content=content)
+    assert warm.status == 0, warm.log
+    assert differences(tmp_path / "single", warm.output) == []
     # Pelican's summary once per language, by the process that read them all: a copy
     # that wrote a subsite ends with that site (build_cache.processes).
     assert parallel.count("Done:") == 3 and single.count("Done:") == 3

@@ -34,7 +34,7 @@ BROWSER_FIXTURES = {"browser"}
 BUILD_FIXTURES = {"site", "published", "unzipped_bundle"}
 # What starts a build: the helpers of conftest and the plugins' entry points.
 BUILD_NAMES = {"run_build", "request_for", "build_command", "BuildRequest", "build_digests", "bundle",
-               "preview_command", "pelican_command"}
+               "preview_command", "pelican_arguments", "PELICAN", "PelicanProcesses"}
 # Python text that builds: `python -m pelican`, a program importing Pelican or site_build.
 BUILD_TEXT = re.compile(r"^-m pelican$|\bimport Pelican\b|\bfrom site_build import\b|\bimport site_build\b")
 PROGRAM_NAMES = {"subprocess", "Popen", "system", "execv", "execve", "spawnv",

@@ -21,6 +21,7 @@ import datetime
 import os
 import re
 
+import icalendar
 from markupsafe import Markup
 from pelican import signals
 
@@ -73,10 +74,7 @@ def calendar_times(start, end) -> tuple:
     return start, last_day + datetime.timedelta(days=1)
 
 
-def calendar_event(event, settings):
-    """The VEVENT of `event` (an icalendar.Event)."""
-    import icalendar
-
+def calendar_event(event, settings) -> icalendar.Event:
     entry = icalendar.Event()
     entry.add("uid", f"{event.slug}.{event.lang}@{settings['CALENDAR_UID_DOMAIN']}")
     # DTSTAMP from the piece, not the clock, so unchanged events keep identical bytes.
@@ -97,11 +95,7 @@ def calendar_event(event, settings):
     return entry
 
 
-def event_calendar(events, settings, name: str):
-    """The VCALENDAR of `events` (an icalendar.Calendar)."""
-    # Imported here: a build that reuses every calendar never needs it (0.05 s of each build's start).
-    import icalendar
-
+def event_calendar(events, settings, name: str) -> icalendar.Calendar:
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//International Emergency Campaign//Campaign site//EN")
     calendar.add("version", "2.0")

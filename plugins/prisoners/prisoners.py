@@ -230,7 +230,12 @@ class PrisonersGenerator(CachingGenerator):
 
     def translate(self, text: str) -> str:
         """`text` in this site's language, from the theme's catalogs."""
-        return self.env.from_string("{{ gettext(text)|safe }}").render(text=text)
+        return self._gettext.render(text=text)
+
+    @functools.cached_property
+    def _gettext(self):
+        # Compiled once: compiling it for each of the status feed's lines cost more than the feed.
+        return self.env.from_string("{{ gettext(text)|safe }}")
 
     def status_feed_items(self) -> list[StatusFeedItem]:
         """Every status change of every profile in this language, newest first."""

@@ -36,11 +36,12 @@ import os
 import pathlib
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import traceback
 from collections.abc import Mapping
+
+from .pelican_process import PELICAN
 
 try:
     import fcntl
@@ -117,6 +118,12 @@ def _build(request: BuildRequest, lock) -> int:
         return 1
     records = build_records(settings["CACHE_PATH"], output) if request.reuse else None
     request = dataclasses.replace(request, cache=settings["CACHE_PATH"])  # Pelican's, for certain
+    # Pelican's console wraps at 80 columns in a pipe: as wide as our terminal.
+    environment = {**pelican_environment(request), "COLUMNS": str(shutil.get_terminal_size((160, 24)).columns)}
+    plugins = [name for name in settings.get("PLUGINS", ()) if isinstance(name, str)]
+    if not records or not os.path.isdir(output):
+        # A build for certain: Pelican's process imports Pelican while the inputs are read.
+        PELICAN.start(environment, preload=plugins)
     if records:
         # The digests of the sources and of the output as last read: a file is
         # read again only where its status changed.
@@ -139,25 +146,21 @@ def _build(request: BuildRequest, lock) -> int:
     staging = tempfile.mkdtemp(prefix=f".{os.path.basename(output)}-building-", dir=os.path.dirname(output))
     # What the build tells (pipeline's report), beside the staging folder, removed with it.
     report_file = overrides["REPORT_FILE"] = f"{staging}.report.jsonl"
-    command = [
-        *pelican_command(request, overrides), "--output", staging,
+    arguments = [
+        *pelican_arguments(request, overrides), "--output", staging,
         "--fatal", "warnings",
         # Pelican's plain handler shows warnings and errors only, one line
         # each; its default one (rich) shows the progress --verbose asks for.
         *(("--verbose",) if request.verbose else ("--log-handler", "plain")),
     ]
-    # Pelican's console wraps at 80 columns in a pipe: as wide as our terminal.
-    environment = {**pelican_environment(request), "COLUMNS": str(shutil.get_terminal_size((160, 24)).columns)}
-    # Pelican holds the lock too: if this process is killed, no other build
-    # starts (nor removes the staging folder) while Pelican still writes.
-    run = {"check": False, "capture_output": True, "text": True, "env": environment,
-           "pass_fds": (lock,) if lock is not None else ()}
     try:
         if records:
             _remove(records.stamp)  # the output is about to change
-        result = subprocess.run(command, **run)
-        report, log = read_report(report_file), result.stdout + result.stderr
-        if result.returncode == 0:
+        # Pelican holds the lock too: if this process is killed, no other build
+        # starts (nor removes the staging folder) while Pelican still writes.
+        status, log = PELICAN.run(arguments, environment, pass_fds=(lock,) if lock is not None else (), preload=plugins)
+        report = read_report(report_file)
+        if status == 0:
             if records:
                 _write(f"{records.manifest}.partial",
                        json.dumps(output_digests(staging, known, site=output), sort_keys=True))
@@ -173,15 +176,15 @@ def _build(request: BuildRequest, lock) -> int:
             # A build that failed before its plugins were loaded reported nothing: then Pelican's own log.
             problems = list(dict.fromkeys(report["problem"]))
             sys.stderr.write(log if request.verbose or not problems else "\n".join(problems) + "\n")
-        return result.returncode
+        return status
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         _remove(report_file)
 
 
-def pelican_command(request: BuildRequest, settings: Mapping) -> list[str]:
-    """Pelican's command line for `request`'s content, settings file and cache, with `settings` on top."""
-    command = [sys.executable, "-m", "pelican", os.path.abspath(request.content), "--settings", request.settings_file]
+def pelican_arguments(request: BuildRequest, settings: Mapping) -> list[str]:
+    """Pelican's arguments for `request`'s content, settings file and cache, with `settings` on top."""
+    command = [os.path.abspath(request.content), "--settings", request.settings_file]
     if request.cache:
         command += ["--cache-path", os.path.abspath(request.cache)]
     if settings:
@@ -254,7 +257,7 @@ def preview_command(request: BuildRequest, port: int = 8000) -> tuple[list[str],
     output = os.path.abspath(request.output)
     overrides = {**request.settings, "DELETE_OUTPUT_DIRECTORY": False, "PREVIOUS_OUTPUT_PATH": output,
                  "PARALLEL_BUILD": False, "KEEP_CONTENT_OBJECTS": True, "SEARCH_INDEX": False}
-    command = [*pelican_command(request, overrides), "--output", output,
+    command = [sys.executable, "-m", "pelican", *pelican_arguments(request, overrides), "--output", output,
                "--autoreload", "--listen", "--port", str(port)]
     return command, pelican_environment(request)
 
