@@ -13,7 +13,7 @@ import os
 import pickle
 import shutil
 
-from file_digests import code_digest, digest, file_digest, known_digests
+from file_digests import bytes_digest, code_digest, digest, file_digest, known_digests
 from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.paginator import Paginator
@@ -103,18 +103,13 @@ class ReusingWriter(Writer):
         self.reused += 1
         return True
 
-    def _remember(self, key: str, page: str, targets) -> None:
-        if not self.previous:
-            return  # nothing will read the records
-        self.records[key] = (page, {os.path.relpath(target, self.output_path): file_digest(target)
-                                    for target in sorted(targets) if target != os.devnull})
-
-    def _render(self, key, page, write, /, *args, **kwargs):
-        before = set(written_files(self))
-        result = write(*args, **kwargs)
-        self._remember(key, page, written_files(self) - before)
+    def _rendered(self, key: str, page: str, path: str, new: bool, written: str | None = None) -> None:
+        """Remember that `page` made the file `path`, with the digest of what was written (`written`, else
+        read back), if it is `new`: not written by this build before (Pelican's writer skips such a file
+        unless it may override it, and the first page that wrote it keeps it)."""
+        if self.previous and new and path in written_files(self):  # else nothing will read the records
+            self.records[key] = (page, {os.path.relpath(path, self.output_path): written or file_digest(path)})
         self.rendered += 1
-        return result
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
                    override_output=False, url=None, **kwargs):
@@ -160,19 +155,22 @@ class ReusingWriter(Writer):
             local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(name))
         local["output_file"] = name
         local.update(kwargs)
-        self._render(key, page, self._render_page, template, local, name, override, context)
+        path = sanitised_join(self.output_path, name)
+        new = path not in written_files(self)
+        self._rendered(key, page, path, new, self._render_page(template, local, path, override, context))
 
-    def _render_page(self, template, local, name, override, context) -> None:
-        """What Pelican's writer does for one page."""
+    def _render_page(self, template, local, path, override, context) -> str:
+        """What Pelican's writer does for one page; the digest of what it wrote (the rendered bytes,
+        instead of reading the file back)."""
         if local["localsiteurl"]:
             context["localsiteurl"] = local["localsiteurl"]  # pieces' links are made relative to it
         output = template.render(local)
-        path = sanitised_join(self.output_path, name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open_output(self, path, override) as target:
             target.write(output)
         logger.info("Writing %s", path)
         signals.content_written.send(path, context=local)
+        return bytes_digest(output.encode("utf-8"))
 
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom", override_output=False,
                    feed_title=None):
@@ -183,8 +181,11 @@ class ReusingWriter(Writer):
         key = f"feed:{path}"
         if self._reuse(key, page):
             return None
-        return self._render(key, page, super().write_feed, elements, context, path, url, feed_type,
-                            override_output, feed_title)
+        complete = sanitised_join(self.output_path, path)
+        new = complete not in written_files(self)
+        feed = super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
+        self._rendered(key, page, complete, new)
+        return feed
 
     def write_generated(self, name: str, context, inputs, produce) -> None:
         """Write the bytes `produce()` returns to `name`, unless `inputs` (with
@@ -193,14 +194,17 @@ class ReusingWriter(Writer):
         key = f"file:{name}"
         if self._reuse(key, page):
             return
-        self._render(key, page, self._write_bytes, name, produce)
-
-    def _write_bytes(self, name: str, produce) -> None:
         path = sanitised_join(self.output_path, name)
+        new = path not in written_files(self)
+        self._rendered(key, page, path, new, self._write_bytes(path, produce))
+
+    def _write_bytes(self, path: str, produce) -> str:
+        data = produce()
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as target:
-            target.write(produce())
+            target.write(data)
         written_files(self).add(path)
+        return bytes_digest(data)
 
     def remove_left_behind(self) -> None:
         """Building in place (the live preview), delete the files the previous
