@@ -1,28 +1,17 @@
-"""Pelican's processes, started from one that has already imported it.
+"""The process each build runs Pelican in: a fresh fork of a warm process.
 
-Every build runs Pelican in a process of its own: whatever a build does to
-its interpreter (signals connected, caches filled, modules patched, memory
-it keeps) ends with it, and a build that is killed cannot take its caller
-with it. Starting Python and importing Pelican and the plugins costs about
-0.4 s of CPU for each build, though, and a process that asks for many builds
-(the test suite's workers: about 130 builds a run) would pay it each time.
-
-So the first build of a process starts a warm process: a Python that imports
-Pelican and the settings' plugins once, then forks a copy of itself for each
-build, which runs Pelican's command line (`pelican.main`) and exits. The
-copy starts with nothing of any earlier build: the warm process never builds.
-It gets the build's command line, environment and working folder, and the
-file descriptors the build must hold (the output's lock, so that Pelican
-keeps holding it if the caller is killed; its log, where its standard
-output and error go), over a Unix socket. The warm process ends when its
-caller does (the socket closes) and is in its caller's process group, so a
-signal to the group reaches every build.
-
-What is fixed when the warm process starts: Python's string hashing
-(PYTHONHASHSEED, always 0 for a build: see site_build.pelican_environment),
-the console's width (COLUMNS) and the code of the modules it imported. A
-long-running caller therefore builds with the plugins as they were when it
-started, as `invoke serve` does.
+A build runs Pelican in a process of its own, so that whatever it does to
+its interpreter (signals connected, caches filled, memory kept) ends with it.
+Starting Python and importing Pelican and the plugins costs about 0.4 s of
+CPU, which a process asking for many builds (a test worker: about 130 a run)
+would pay at each one. So a process's first build starts a warm process that
+imports them once and never builds: for each build it forks a copy, which
+gets the command line, environment and working folder, and the files the
+build must hold (the output's lock, kept if the caller is killed; the log,
+its standard output and error) over a Unix socket; runs `pelican.main`; and
+exits. The warm process ends with its caller (the socket closes) and is in
+its process group. Fixed when it starts: string hashing (PYTHONHASHSEED, 0
+for every build), the console's width and the code of what it imported.
 """
 
 import atexit
@@ -35,21 +24,31 @@ import tempfile
 import time
 import traceback
 
-# The largest request (command line and environment) and the most file descriptors one carries.
-REQUEST_LIMIT = 1 << 20
-MAX_FDS = 8
-
 
 class PelicanProcesses:
     """The warm process of this process, started at the first build."""
 
     def __init__(self):
-        self._process = None
-        self._socket = None
+        self._process = self._socket = None
+
+    @property
+    def started(self) -> bool:
+        return self._process is not None
+
+    def start(self, env: dict, preload=()) -> None:
+        """Start the warm process, if it is not running, in `env`, importing the plugins named in `preload`."""
+        if self._process is not None and self._process.poll() is None:
+            return
+        self._socket, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        with theirs:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "site_build.pelican_process", str(theirs.fileno()), *preload],
+                pass_fds=(theirs.fileno(),), env=env,
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def run(self, argv: list[str], env: dict, pass_fds=(), preload=()) -> tuple[int, str]:
-        """Run `pelican argv` in a fresh copy of the warm process, with `env` as its environment and
-        holding `pass_fds`; return its exit status and everything it wrote (standard output and error)."""
+        """Run `pelican argv` in a new copy of the warm process, with `env` as its environment and
+        holding `pass_fds`; its exit status and everything it wrote (standard output and error)."""
         self.start(env, preload)
         with tempfile.TemporaryFile() as log:
             request = json.dumps({"argv": argv, "env": env, "cwd": os.getcwd()}).encode()
@@ -64,61 +63,27 @@ class PelicanProcesses:
             log.seek(0)
             return int(answer), log.read().decode("utf-8", "replace")
 
-    def start(self, env: dict, preload=()) -> None:
-        """Start the warm process, if it is not running, in `env`, importing the plugins named in `preload`."""
-        if self._process is not None and self._process.poll() is None:
-            return
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        with theirs:
-            self._process = subprocess.Popen(
-                [sys.executable, "-m", "site_build.pelican_process", str(theirs.fileno()), *preload],
-                pass_fds=(theirs.fileno(),), env=env,
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self._socket = ours
-
-    @property
-    def started(self) -> bool:
-        return self._process is not None
-
     def stop(self) -> None:
-        """End the warm process (it ends on its own when this process does)."""
         if self._socket is not None:
-            self._socket.close()
-            self._socket = None
+            self._socket.close()  # the warm process ends when it reads that
         if self._process is not None:
             try:
                 self._process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait()
-            self._process = None
+        self._process = self._socket = None
 
 
 PELICAN = PelicanProcesses()
 atexit.register(PELICAN.stop)
 
 
-# --- The warm process ---------------------------------------------------------------------------------
-
-def _preload(names) -> None:
-    """Import Pelican and each plugin as Pelican will name it (pelican.plugins.<name> or <name>)."""
-    import importlib
-
-    importlib.import_module("pelican")
-    for name in names:
-        for module in (f"pelican.plugins.{name}", name):
-            try:
-                importlib.import_module(module)
-                break
-            except Exception:  # noqa: BLE001 - the build itself reports a plugin that cannot load
-                continue
-
-
 def serve(channel: socket.socket) -> None:
-    """Fork a build for each request until the caller closes the channel."""
+    """In the warm process: fork a build for each request until the caller closes the channel."""
     while True:
         try:
-            request, fds, _, _ = socket.recv_fds(channel, REQUEST_LIMIT, MAX_FDS)
+            request, fds, _, _ = socket.recv_fds(channel, 1 << 20, 8)
         except (OSError, KeyboardInterrupt):
             return
         if not request:
@@ -129,9 +94,9 @@ def serve(channel: socket.socket) -> None:
             _build(json.loads(request), fds)  # never returns
         for fd in fds:
             os.close(fd)
-        _, status = os.waitpid(pid, 0)
+        status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
         try:
-            channel.send(str(os.waitstatus_to_exitcode(status)).encode())
+            channel.send(str(status).encode())
         except OSError:
             return
 
@@ -141,7 +106,6 @@ def _build(request: dict, fds: list[int]) -> None:
     log, *_held = fds  # the others (the output's lock) stay open until the build exits
     os.dup2(log, 1)
     os.dup2(log, 2)
-    os.close(log)
     status = 1
     try:
         os.chdir(request["cwd"])
@@ -167,5 +131,14 @@ def _build(request: dict, fds: list[int]) -> None:
 
 
 if __name__ == "__main__":
-    _preload(sys.argv[2:])
+    import importlib
+
+    importlib.import_module("pelican")
+    for name in sys.argv[2:]:  # each plugin as Pelican will name it; the build reports one that cannot load
+        for module in (f"pelican.plugins.{name}", name):
+            try:
+                importlib.import_module(module)
+                break
+            except Exception:  # noqa: BLE001
+                continue
     serve(socket.socket(fileno=int(sys.argv[1])))
