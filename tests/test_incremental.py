@@ -66,7 +66,7 @@ def test_a_body_edit_renders_only_the_pages_that_show_that_piece(tmp_path):
 CHECK_AND_TELL_IMPORTS = (
     "import json, sys; from site_build import BuildRequest; status = BuildRequest(**json.loads(sys.argv[1])).run(); "
     "print('imported:', sorted({name.split('.')[0] for name in sys.modules} & {'pelican', 'jinja2', 'markdown', 'babel'}));"
-    "from site_build.pelican_process import PELICAN; print('Pelican process started:', PELICAN.started);"
+    "from site_build.pelican_process import PELICAN; print('Pelican process started:', PELICAN._process is not None);"
     " sys.exit(status)")
 
 

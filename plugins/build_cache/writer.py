@@ -103,10 +103,13 @@ class ReusingWriter(Writer):
         self.reused += 1
         return True
 
-    def _rendered(self, key: str, page: str, path: str, new: bool, written: str | None = None) -> None:
-        """Remember that `page` made the file `path`, with the digest of what was written (`written`, else
-        read back), if it is `new`: not written by this build before (Pelican's writer skips such a file
-        unless it may override it, and the first page that wrote it keeps it)."""
+    def _render(self, key: str, page: str, name: str, write) -> None:
+        """`write(path)` writes the file `name`, returning the digest of its bytes (else it is read back);
+        remember that `page` made it, if this build had not written it before (Pelican's writer skips
+        such a file unless it may override it, and the page that wrote it first keeps it)."""
+        path = sanitised_join(self.output_path, name)
+        new = path not in written_files(self)
+        written = write(path)
         if self.previous and new and path in written_files(self):  # else nothing will read the records
             self.records[key] = (page, {os.path.relpath(path, self.output_path): written or file_digest(path)})
         self.rendered += 1
@@ -155,11 +158,9 @@ class ReusingWriter(Writer):
             local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(name))
         local["output_file"] = name
         local.update(kwargs)
-        path = sanitised_join(self.output_path, name)
-        new = path not in written_files(self)
-        self._rendered(key, page, path, new, self._render_page(template, local, path, override, context))
+        self._render(key, page, name, functools.partial(self._render_page, template, local, override, context))
 
-    def _render_page(self, template, local, path, override, context) -> str:
+    def _render_page(self, template, local, override, context, path) -> str:
         """What Pelican's writer does for one page; the digest of what it wrote (the rendered bytes,
         instead of reading the file back)."""
         if local["localsiteurl"]:
@@ -181,11 +182,10 @@ class ReusingWriter(Writer):
         key = f"feed:{path}"
         if self._reuse(key, page):
             return None
-        complete = sanitised_join(self.output_path, path)
-        new = complete not in written_files(self)
-        feed = super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
-        self._rendered(key, page, complete, new)
-        return feed
+        # Pelican's feed writer, its file read back.
+        self._render(key, page, path, lambda _: Writer.write_feed(self, elements, context, path, url, feed_type,
+                                                                  override_output, feed_title) and None)
+        return None
 
     def write_generated(self, name: str, context, inputs, produce) -> None:
         """Write the bytes `produce()` returns to `name`, unless `inputs` (with
@@ -194,11 +194,9 @@ class ReusingWriter(Writer):
         key = f"file:{name}"
         if self._reuse(key, page):
             return
-        path = sanitised_join(self.output_path, name)
-        new = path not in written_files(self)
-        self._rendered(key, page, path, new, self._write_bytes(path, produce))
+        self._render(key, page, name, functools.partial(self._write_bytes, produce))
 
-    def _write_bytes(self, path: str, produce) -> str:
+    def _write_bytes(self, produce, path: str) -> str:
         data = produce()
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as target:

@@ -31,10 +31,6 @@ class PelicanProcesses:
     def __init__(self):
         self._process = self._socket = None
 
-    @property
-    def started(self) -> bool:
-        return self._process is not None
-
     def start(self, env: dict, preload=()) -> None:
         """Start the warm process, if it is not running, in `env`, importing the plugins named in `preload`."""
         if self._process is not None and self._process.poll() is None:
