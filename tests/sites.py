@@ -2,10 +2,12 @@
 across pytest-xdist's workers), encoded images to start a variant build's cache with, small content
 folders, and the edits the incremental-build and live-preview tests make."""
 
+import concurrent.futures
 import contextlib
 import fcntl
 import hashlib
 import json
+import multiprocessing
 import shutil
 from pathlib import Path
 
@@ -101,31 +103,41 @@ def reference_build(content: Path, theme: Path | None = None, overrides=None):
 
 def image_seed() -> Path:
     """A cache/images folder with the starter content's images and the benchmark corpus's photos, and
-    sources.json: {entry folder: [image name, sha256 of the bytes it was encoded from]}."""
+    sources.json: {entry folder: [image name, sha256 of the bytes it was encoded from]}. The images are
+    encoded side by side, one process per core: every worker's first build waits for them."""
     def make(folder):
         from benchmarks.corpus import make_corpus
-        from images import process_images
         from pelican.settings import read_settings
 
         widths = read_settings(str(ROOT / "pelicanconf.py"))["IMAGE_WIDTHS"]
         corpus = make_corpus(folder.parent / "seed-corpus" / "content", updates=0)
-        sources = {}
+        images = [*sorted((ROOT / "content" / "images").iterdir()), *sorted((corpus / "images").iterdir())]
         (folder / "images").mkdir()
-        for image in [*sorted((ROOT / "content" / "images").iterdir()), *sorted((corpus / "images").iterdir())]:
-            alone, cache = folder.parent / "seed-one", folder.parent / "seed-cache"
-            shutil.rmtree(alone, ignore_errors=True)
-            shutil.rmtree(cache, ignore_errors=True)
-            alone.mkdir()
-            shutil.copy2(image, alone / image.name)
-            process_images(str(alone), None, widths, str(cache))
-            for entry in cache.iterdir():
-                shutil.move(entry, folder / "images" / entry.name)
-                sources[entry.name] = [image.name, _sha256(image)]
-        for leftover in ("seed-corpus", "seed-one", "seed-cache"):
-            shutil.rmtree(folder.parent / leftover, ignore_errors=True)
+        # Spawned, not forked: a test worker runs threads of its own.
+        with concurrent.futures.ProcessPoolExecutor(mp_context=multiprocessing.get_context("spawn")) as pool:
+            entries = list(pool.map(_encode_alone, images, [folder / "images"] * len(images), [widths] * len(images)))
+        sources = {entry: [image.name, _sha256(image)] for image, names in zip(images, entries) for entry in names}
+        shutil.rmtree(folder.parent / "seed-corpus", ignore_errors=True)
         (folder / "sources.json").write_text(json.dumps(sources, indent=1))
 
     return once("image-seed", make)
+
+
+def _encode_alone(image: Path, target: Path, widths) -> list[str]:
+    """Encode `image` alone into a new cache, move its entries into `target`; their names."""
+    import tempfile
+
+    from images import process_images
+
+    with tempfile.TemporaryDirectory(dir=target.parent) as work:
+        alone, cache = Path(work) / "one", Path(work) / "cache"
+        alone.mkdir()
+        shutil.copy2(image, alone / image.name)
+        process_images(str(alone), None, widths, str(cache))
+        names = sorted(entry.name for entry in cache.iterdir())
+        for name in names:
+            shutil.move(cache / name, target / name)
+    return names
 
 
 def _sha256(path: Path) -> str:
