@@ -127,14 +127,11 @@ def _build(request: dict, fds: list[int]) -> None:
 
 
 if __name__ == "__main__":
+    import contextlib
     import importlib
 
-    importlib.import_module("pelican")
-    for name in sys.argv[2:]:  # each plugin as Pelican will name it; the build reports one that cannot load
-        for module in (f"pelican.plugins.{name}", name):
-            try:
-                importlib.import_module(module)
-                break
-            except Exception:  # noqa: BLE001
-                continue
+    # Pelican, and each plugin as Pelican may name it; a plugin that cannot load is the build's to report.
+    for module in ["pelican", *(f"pelican.plugins.{name}" for name in sys.argv[2:]), *sys.argv[2:]]:
+        with contextlib.suppress(Exception):
+            importlib.import_module(module)
     serve(socket.socket(fileno=int(sys.argv[1])))

@@ -23,7 +23,7 @@ updates, …; fa: …"). With `verbose`, Pelican's whole log, then that line.
 Every build starts from a BuildRequest: tasks, tests and benchmarks alike.
 All of this runs before Pelican and without importing it (about a quarter
 of a second): the settings file is read as Pelican reads it
-(file_settings), and Pelican runs in a process of its own.
+(file_settings), and Pelican runs in a process of its own (pelican_process).
 """
 
 import contextlib
