@@ -85,10 +85,10 @@ def test_a_warm_process_killed_during_a_build_fails_it_with_one_line_and_the_nex
     try:
         processes.start({**os.environ, "PYTHONHASHSEED": "0"}, preload=["recorder"])
         first = processes._process.pid
-        killed = build(processes, tmp_path, settings, str(tmp_path / "out"), RECORD=str(tmp_path / "1.json"),
+        killed = build(processes, tmp_path, settings, str(tmp_path / "out-1"), RECORD=str(tmp_path / "1.json"),
                        KILL_WARM_PROCESS="1")  # the recorder kills the build's parent
         assert killed == (1, "Pelican's process ended before the build did.\n")
-        status, log = build(processes, tmp_path, settings, str(tmp_path / "out"), RECORD=str(tmp_path / "2.json"))
+        status, log = build(processes, tmp_path, settings, str(tmp_path / "out-2"), RECORD=str(tmp_path / "2.json"))
         assert status == 0, log
         assert json.loads((tmp_path / "2.json").read_text())["parent"] not in (first, os.getpid())
     finally:
