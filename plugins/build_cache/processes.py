@@ -1,5 +1,4 @@
 """Every process a build forks, behind one object (FORKS), and their lifecycle.
-(The build's own process is a fork of site_build's warm process: site_build/pelican_process.py.)
 
 With PARALLEL_BUILD a build uses every core in four ways:
 

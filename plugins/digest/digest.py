@@ -17,6 +17,7 @@ import tempfile
 from pelican import signals
 from pelican.generators import Generator
 from site_build import BuildRequest
+from site_build.site_build import file_settings
 from site_rules import build_date, languages, site_folder
 
 DIGEST_FILES = {"digest.html": "digest_email.html", "digest.txt": "digest_email.txt"}
@@ -80,7 +81,7 @@ def build_digests(request: BuildRequest, directory: str, langs=None, *, since=No
         status = dataclasses.replace(request, output=site, reuse=False, summary=False).run()
         if status:
             return status, written
-        settings = request.read_settings()
+        settings = file_settings(request)
         target = os.path.join(directory, until.isoformat())
         os.makedirs(target, exist_ok=True)
         for lang in langs or languages(settings):

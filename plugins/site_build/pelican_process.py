@@ -15,6 +15,7 @@ for every build), the console's width and the code of what it imported.
 """
 
 import atexit
+import contextlib
 import json
 import os
 import socket
@@ -48,11 +49,10 @@ class PelicanProcesses:
         self.start(env, preload)
         with tempfile.TemporaryFile() as log:
             request = json.dumps({"argv": argv, "env": env, "cwd": os.getcwd()}).encode()
-            try:
+            answer = b""
+            with contextlib.suppress(OSError):  # the warm process died: answered below
                 socket.send_fds(self._socket, [request], [log.fileno(), *pass_fds])
                 answer = self._socket.recv(64)
-            except OSError:
-                answer = b""
             if not answer:  # the warm process died (killed, out of memory): the next build starts another
                 self.stop()
                 return 1, "Pelican's process ended before the build did.\n"
@@ -60,14 +60,12 @@ class PelicanProcesses:
             return int(answer), log.read().decode("utf-8", "replace")
 
     def stop(self) -> None:
+        """End the warm process (it builds nothing between two requests; a build under way goes on alone)."""
         if self._socket is not None:
-            self._socket.close()  # the warm process ends when it reads that
+            self._socket.close()
         if self._process is not None:
-            try:
-                self._process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+            self._process.kill()
+            self._process.wait()
         self._process = self._socket = None
 
 
@@ -127,7 +125,6 @@ def _build(request: dict, fds: list[int]) -> None:
 
 
 if __name__ == "__main__":
-    import contextlib
     import importlib
 
     # Pelican, and each plugin as Pelican may name it; a plugin that cannot load is the build's to report.

@@ -82,10 +82,6 @@ class BuildRequest:
     def with_settings(self, **settings) -> "BuildRequest":
         return dataclasses.replace(self, settings={**self.settings, **settings})
 
-    def read_settings(self) -> dict:
-        """The settings file's values with `settings` on top (file_settings: Pelican's defaults left out)."""
-        return file_settings(self)
-
 
 def pelican_environment(request: BuildRequest | None = None) -> dict:
     """The environment Pelican runs in. Pelican collects content files in a set: with
