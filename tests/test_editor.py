@@ -94,7 +94,7 @@ def test_the_editor_is_off_by_default_and_a_build_without_node_modules_says_so(t
     assert build.status == 0, build.log
     assert not (build.output / "admin").exists()
     assert [line for line in build.log.splitlines() if "Web editor" in line] == [
-        "Web editor: decap-cms is not installed (npm ci) or not the pinned version; the site is built without admin/."]
+        "Web editor: decap-cms is not installed (make editor) or not the pinned version; the site is built without admin/."]
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +104,7 @@ def backend_port():
 
 @pytest.fixture(scope="module")
 def editor_site(tmp_path_factory, backend_port):
-    assert bundle_files(PACKAGE), "run `make test` (it installs decap-cms with npm)"
+    assert bundle_files(PACKAGE), "run `make test` (it installs decap-cms from the npm registry)"
     build = run_build(tmp_path_factory.mktemp("editor-site") / "output", overrides={
         "EDITOR": True, "EDITOR_LOCAL_BACKEND": f"http://127.0.0.1:{backend_port}/api/v1"})
     assert build.status == 0, build.log

@@ -47,7 +47,9 @@ def test_git_does_not_ignore_content_settings_or_the_digest_history(path):
 
 LOGGING_TOOL = '#!/bin/sh\necho "{name} $*" >> "{log}"\n'
 # `npm ci` makes node_modules/, where the Makefile leaves its stamp.
-FAKE_NPM = LOGGING_TOOL + '[ "$1" = ci ] && {mkdir} -p node_modules\n'
+FAKE_NPM = LOGGING_TOOL + '[ "$1" != ci ] || {mkdir} -p node_modules\n'
+# What unpacks Decap CMS's tarball after `npm pack`.
+UNPACKING_TOOLS = ("sha256sum", "mkdir", "tar", "rm")
 # Installing the npm package puts npm on the PATH.
 FAKE_APT_GET = LOGGING_TOOL + 'case " $* " in *" npm "*) {cp} "{npm}" "{bin}/npm";; esac\n'
 
@@ -56,8 +58,8 @@ FAKE_APT_GET = LOGGING_TOOL + 'case " $* " in *" npm "*) {cp} "{npm}" "{bin}/npm
 def fresh_machine(tmp_path):
     """A copy of the project's Makefile and the files it reads, with a PATH on
     which every tool `make test` runs only writes what it was asked to a log:
-    `apt-get` (installing npm puts a logging `npm` on the PATH), `touch` and
-    the venv's `invoke`. Returns (project, bin, that npm, run)."""
+    `apt-get` (installing npm puts a logging `npm` on the PATH), the tools
+    that unpack Decap CMS, `touch` and the venv's `invoke`. Returns (project, bin, that npm, run)."""
     project, tools, log = tmp_path / "project", tmp_path / "bin", tmp_path / "commands.log"
     project.mkdir()
     tools.mkdir()
@@ -75,6 +77,9 @@ def fresh_machine(tmp_path):
                                                        bin=tools))
     (tools / "apt-get").chmod(0o755)
     os.symlink(shutil.which("touch"), tools / "touch")
+    for name in UNPACKING_TOOLS:
+        (tools / name).write_text(LOGGING_TOOL.format(name=name, log=log))
+        (tools / name).chmod(0o755)
     make = shutil.which("make")
 
     def run(*targets):
@@ -95,6 +100,18 @@ def test_make_test_without_npm_installs_nodejs_and_npm_with_apt_get_before_npm_c
         < commands.index("npm ci --no-audit --no-fund --loglevel=error")
     assert commands[-1] == "invoke test"
     assert (project / "node_modules" / ".installed").exists()
+
+
+def test_make_test_checks_decap_cms_against_its_pinned_digest_before_unpacking_it(fresh_machine):
+    _, tools, npm, run = fresh_machine
+    shutil.copy(npm, tools / "npm")
+    result, commands = run("test")
+    assert result.returncode == 0, result.stdout + result.stderr
+    order = [next(i for i, line in enumerate(commands) if line.startswith(start))
+             for start in ("npm ci", "npm pack --silent decap-cms@", "sha256sum --check", "tar -xzf decap-cms-")]
+    assert order == sorted(order), commands
+    # Only the tarball is fetched: the package's ~600 build dependencies are not in the lock file.
+    assert '"node_modules/decap-cms"' not in (ROOT / "package-lock.json").read_text()
 
 
 def test_make_test_with_npm_on_the_path_installs_no_nodejs(fresh_machine):

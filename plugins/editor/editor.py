@@ -1,14 +1,14 @@
 """The web editor: Decap CMS at admin/, its configuration generated from the content contract.
 
 With EDITOR = True, the build copies the CMS (the npm package decap-cms,
-pinned in package.json) from node_modules/ into <output>/admin/ beside an
+pinned in the Makefile, which unpacks it into node_modules/) into <output>/admin/ beside an
 admin/index.html and an admin/config.yml written from content_contract's
 SECTIONS, so the editor's fields, widgets and required fields cannot drift
 from what `invoke check` accepts. Nothing is loaded from another host: the
 page's own Content-Security-Policy allows only the site itself and the
 configured backend (decap-server on loopback, or the GitHub API).
 
-Without node_modules/decap-cms (no `npm ci`), the site builds as always and
+Without node_modules/decap-cms (no `make editor` or `make test`), the site builds as always and
 one log line says the editor was left out.
 """
 
@@ -370,7 +370,7 @@ def write_editor(pelican_obj):
         return
     admin = write_admin(settings, settings["OUTPUT_PATH"])
     if admin is None:
-        say(settings, "Web editor: decap-cms is not installed (npm ci) or not the pinned version; "
+        say(settings, "Web editor: decap-cms is not installed (make editor) or not the pinned version; "
             "the site is built without admin/.")
         return
     size = sum(os.path.getsize(os.path.join(admin, name)) for name in os.listdir(admin))
