@@ -1,7 +1,7 @@
 # Bootstrap only: create .venv from the pinned requirements on first use,
 # then hand over to tasks.py (invoke). `make build`, `make test`.
 # The tests also need Node.js and npm (for the Nu Html Checker, run with Java,
-# and ical.js) and Debian's chromium for the browser tests; `make test`
+# and ical.js) and Debian's Chromium headless shell for the browser tests; `make test`
 # installs each of them with apt-get when it is missing.
 PYTHON ?= python3
 VENV := .venv
@@ -17,7 +17,7 @@ editor: $(VENV)/.installed node_modules/.installed
 
 # The Python and the npm packages install side by side: on a fresh clone
 # about 11 s (uv 9 s, npm 6 s).
-test: nodejs-npm /usr/bin/chromium /usr/bin/java /usr/bin/hugo
+test: nodejs-npm /usr/bin/chromium-headless-shell /usr/bin/java /usr/bin/hugo
 	$(MAKE) --no-print-directory -j2 $(VENV)/.installed node_modules/.installed
 	$(BIN)/invoke test
 
@@ -54,8 +54,8 @@ node_modules/.installed: package.json package-lock.json | nodejs-npm
 	  && rm decap-cms-$(DECAP_CMS_VERSION).tgz
 	touch $@
 
-/usr/bin/chromium:
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+/usr/bin/chromium-headless-shell:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell
 
 /usr/bin/java:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless
