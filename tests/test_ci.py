@@ -51,6 +51,14 @@ def test_every_github_action_is_pinned_by_commit():
         assert re.search(r"# v\d+\.\d+\.\d+", comment), (action, "says which release the commit is")
 
 
+def test_the_github_build_installs_the_web_editor_before_it_builds_the_public_site():
+    """README: EDITOR = True in publishconf.py puts the editor on the public site, which needs its files."""
+    steps = yaml.safe_load(GITHUB_WORKFLOW.read_text(encoding="utf-8"))["jobs"]["build"]["steps"]
+    runs = [str(step.get("run", "")) for step in steps]
+    assert "make node_modules/.installed" in runs
+    assert runs.index("make node_modules/.installed") < runs.index(".venv/bin/invoke publish")
+
+
 def _commands(path):
     """Every shell line the workflow runs."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
