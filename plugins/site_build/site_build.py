@@ -180,14 +180,14 @@ def _build(request: BuildRequest, lock) -> int:
 
 def pelican_arguments(request: BuildRequest, settings: Mapping) -> list[str]:
     """Pelican's arguments for `request`'s content, settings file and cache, with `settings` on top."""
-    command = [os.path.abspath(request.content), "--settings", request.settings_file]
+    arguments = [os.path.abspath(request.content), "--settings", request.settings_file]
     if request.cache:
-        command += ["--cache-path", os.path.abspath(request.cache)]
+        arguments += ["--cache-path", os.path.abspath(request.cache)]
     if settings:
         # One flag for all: Pelican keeps only the last one's values.
-        command += ["--extra-settings", *(f"{key}={json.dumps(value, ensure_ascii=False)}"
-                                          for key, value in settings.items())]
-    return command
+        arguments += ["--extra-settings", *(f"{key}={json.dumps(value, ensure_ascii=False)}"
+                                            for key, value in settings.items())]
+    return arguments
 
 
 UNRECORDED = ["(no record of the last build)"]  # what the folder should hold is not known
